@@ -1,0 +1,348 @@
+package dev.posbench.bank;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.common.Notifier;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.standalone.MappingsSource;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
+import com.github.tomakehurst.wiremock.stubbing.StubMappings;
+import dev.posbench.BadInputException;
+import dev.posbench.channel.IsoMessage;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The faked bank: WireMock on a loopback port, answering the terminal in the reference dialect.
+ *
+ * <p>Its normal behaviour (approve, reverse, sign on) is the mappings in {@link BankSpec#baseDir()};
+ * a scenario picks a failure path with {@link #answer(String)}, which lays the mappings of one
+ * answer file over the base; {@link #reset()} goes back to normal between scenarios. Answer
+ * templates go through the {@code iso-answer} transformer (echo fields, approval code, MAC), and
+ * the {@code pin-check} matcher lets a mapping tell a right online PIN from a wrong one. See
+ * {@link MappingFiles} for the priority and URL rules the mapping files follow.
+ *
+ * <p>The journal records every exchange in arrival order; a step can wait for a request with
+ * {@link #awaitRequest}. Nothing the bank prints carries a full PAN or a PIN block.
+ */
+public final class FakeBank implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FakeBank.class);
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final String PORT_SETTING = "bench-config/bank.yaml port";
+    /** Picking a free port and binding it are two steps; another program may take it in between. */
+    private static final int FREE_PORT_ATTEMPTS = 3;
+    /** Enough for a held-back answer (delays sleep on a Jetty thread) plus the reversal that follows it. */
+    private static final int CONTAINER_THREADS = 10;
+    private static final long STOP_TIMEOUT_MILLIS = 200;
+
+    /**
+     * One request the bank received and what it answered.
+     *
+     * @param at          when the request arrived
+     * @param rawRequest  the request body as sent
+     * @param request     the request, when it is a message of the dialect
+     * @param status      the HTTP status of the answer
+     * @param rawResponse the answer body ("" for a fault)
+     * @param response    the answer, when it is a message of the dialect
+     * @param fault       the WireMock fault the bank answered with instead ({@code CONNECTION_RESET_BY_PEER}, ...)
+     * @param delay       how long the bank held the answer back before sending it, so an answer
+     *                    that arrived after the terminal's timeout can be told apart
+     */
+    public record Exchange(Instant at, String rawRequest, Optional<IsoMessage> request, int status,
+                           String rawResponse, Optional<IsoMessage> response, Optional<String> fault,
+                           Duration delay) {
+
+        /** Masked: a record's default text would carry the full PAN of the raw bodies. */
+        @Override
+        public String toString() {
+            return "Exchange[" + JournalText.line(this) + "]";
+        }
+    }
+
+    private final BankSpec spec;
+    private final String path;
+    private final int port;
+    private final WireMockServer server;
+    private final Journal journal;
+
+    private FakeBank(BankSpec spec, String path, int port, WireMockServer server, Journal journal) {
+        this.spec = spec;
+        this.path = path;
+        this.port = port;
+        this.server = server;
+        this.journal = journal;
+    }
+
+    /**
+     * Starts the bank on {@code 127.0.0.1} with its base mappings loaded.
+     *
+     * @param issuerPinsByPan the PIN the issuer holds for each card, for the {@code pin-check} matcher
+     * @throws BadInputException when the port is taken, a mapping directory is missing or a mapping is wrong
+     */
+    public static FakeBank start(BankSpec spec, Map<String, String> issuerPinsByPan) {
+        checkKey(spec.pinKeyHex(), 16, "bench-config/bank.yaml pinKeyHex");
+        checkKey(spec.macKeyHex(), -1, "bench-config/bank.yaml macKeyHex");
+        String path = spec.path().startsWith("/") ? spec.path() : "/" + spec.path();
+        List<String> base = new ArrayList<>();
+        for (Path file : MappingFiles.jsonFiles(spec.baseDir())) {
+            base.addAll(MappingFiles.read(file, MappingFiles.Kind.BASE, path));
+        }
+        MappingFiles.jsonFiles(spec.answersDir()); // a missing answers directory is a start-up error, not a mid-run one
+
+        if (spec.port() < 0 || spec.port() > 65535) {
+            throw new BadInputException(PORT_SETTING, "a port is 1 to 65535, or 0 to take a free one; not " + spec.port());
+        }
+        // port 0 is resolved here rather than by Jetty: after refuseConnections the bank must
+        // listen again on the very port the terminal was given
+        boolean pickPort = spec.port() == 0;
+        for (int attempt = 1; ; attempt++) {
+            int port = pickPort ? freeLoopbackPort() : spec.port();
+            Journal journal = new Journal();
+            WireMockServer server = new WireMockServer(configuration(spec, port, base, issuerPinsByPan, journal));
+            try {
+                server.start();
+            } catch (RuntimeException e) {
+                stopQuietly(server); // Jetty itself stops the parts of a failed start; this is for a start that failed later
+                BindException bind = bindFailure(e).orElseThrow(() -> e);
+                if (pickPort && attempt < FREE_PORT_ATTEMPTS) {
+                    continue;
+                }
+                throw new BadInputException(PORT_SETTING, "cannot listen on port " + port + " of " + LOOPBACK
+                        + " (" + bind.getMessage() + "); stop what holds it, or set port: 0 to take a free one", e);
+            }
+            FakeBank bank = new FakeBank(spec, path, port, server, journal);
+            LOG.info("bank listening on {} with {} base mapping(s)", bank.url(), base.size());
+            return bank;
+        }
+    }
+
+    /** The URL the terminal posts its messages to. */
+    public URI url() {
+        return URI.create("http://" + LOOPBACK + ":" + port + path);
+    }
+
+    /**
+     * Back to the bank's normal behaviour: base mappings only, scenarios at their start state,
+     * journal empty, listening again if connections were refused. Call once per scenario.
+     */
+    public synchronized void reset() {
+        server.resetAll();
+        server.resetScenarios();
+        journal.clear();
+        acceptConnections();
+    }
+
+    /**
+     * Lays the mappings of {@code answersDir/<name>.json} over the base mappings; they win over
+     * the base (see {@link MappingFiles}). Several answers may be combined.
+     *
+     * @throws BadInputException when there is no such answer file or it is not a valid mapping
+     */
+    public synchronized void answer(String name) {
+        List<String> available = answers();
+        if (!available.contains(name)) {
+            throw new BadInputException(spec.answersDir() + "/" + name + ".json",
+                    "no such bank answer; available: " + String.join(", ", available));
+        }
+        Path file = spec.answersDir().resolve(name + ".json");
+        for (String mapping : MappingFiles.read(file, MappingFiles.Kind.ANSWER, path)) {
+            server.addStubMapping(MappingFiles.stub(mapping));
+        }
+        LOG.debug("bank answers as {}", file);
+    }
+
+    /** The answers a scenario can pick: the names of the files in the answers directory, sorted. */
+    public List<String> answers() {
+        return MappingFiles.jsonFiles(spec.answersDir()).stream()
+                .map(p -> p.getFileName().toString().replaceFirst("\\.json$", ""))
+                .sorted()
+                .toList();
+    }
+
+    /** The bank stops listening: a connection attempt is refused, as when the host is down. */
+    public synchronized void refuseConnections() {
+        if (server.isRunning()) {
+            server.stop();
+            LOG.debug("bank refuses connections on port {}", port);
+        }
+    }
+
+    /** The bank listens again, on the same port. */
+    public synchronized void acceptConnections() {
+        if (server.isRunning()) {
+            return;
+        }
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            if (bindFailure(e).isPresent()) {
+                throw new BadInputException(PORT_SETTING, "port " + port + " on " + LOOPBACK
+                        + " was taken by another program while the bank refused connections", e);
+            }
+            throw e;
+        }
+        LOG.debug("bank accepts connections on port {} again", port);
+    }
+
+    /** Every exchange since the last {@link #reset()}, in arrival order. */
+    public List<Exchange> journal() {
+        return journal.exchanges();
+    }
+
+    /** The requests of one message type (e.g. {@link IsoMessage#REVERSAL}) since the last reset, in arrival order. */
+    public List<IsoMessage> requests(String mti) {
+        return journal.exchanges().stream()
+                .flatMap(e -> e.request().stream())
+                .filter(m -> m.mti().equals(mti))
+                .toList();
+    }
+
+    /**
+     * The first exchange since the last reset whose request satisfies {@code p}; waits for one to
+     * arrive when there is none yet. The exchange is recorded when the bank has decided its
+     * answer, before any delay, so this returns while a held-back answer is still pending.
+     *
+     * @param expected what is awaited, in words, for the failure message ("a reversal (0400)")
+     * @throws AssertionError naming {@code expected} and listing what the bank did receive (masked)
+     */
+    public Exchange awaitRequest(Predicate<IsoMessage> p, Duration timeout, String expected) {
+        return journal.await(p, timeout, expected);
+    }
+
+    /** The journal for a report: one block per exchange, PANs masked, PIN blocks hidden. */
+    public String renderJournal() {
+        return JournalText.render(journal.exchanges());
+    }
+
+    @Override
+    public synchronized void close() {
+        stopQuietly(server);
+    }
+
+    private static WireMockConfiguration configuration(BankSpec spec, int port, List<String> base,
+                                                       Map<String, String> issuerPinsByPan, Journal journal) {
+        Path root = spec.baseDir().toAbsolutePath().getParent();
+        return options()
+                .bindAddress(LOOPBACK)
+                .port(port)
+                // a host of this dialect speaks HTTP/1.1: no h2c upgrade, so faults look the same to every client
+                .http2PlainDisabled(true)
+                .jettyAcceptors(1)
+                .containerThreads(CONTAINER_THREADS)
+                // delays sleep on the Jetty thread: WireMock's asynchronous responder does not survive a stop and start
+                .asynchronousResponseEnabled(false)
+                // refusing connections abandons answers still held back; no graceful wait for them
+                .jettyStopTimeout(STOP_TIMEOUT_MILLIS)
+                .gzipDisabled(true)
+                .stubRequestLoggingDisabled(true)
+                .maxRequestJournalEntries(1000)
+                .notifier(new MaskingNotifier())
+                .usingFilesUnderDirectory(root.toString()) // bodyFileName resolves under bench-config/bank/__files
+                .mappingSource(new BaseMappings(base))
+                .extensionScanningEnabled(false)
+                .extensions(new IsoAnswer(spec.macKeyHex()), new PinCheck(spec.pinKeyHex(), issuerPinsByPan), journal);
+    }
+
+    private static void checkKey(String hex, int bytes, String where) {
+        byte[] key;
+        try {
+            key = HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException(where, "the key must be hexadecimal digits");
+        }
+        if (key.length == 0 || (bytes > 0 && key.length != bytes)) {
+            throw new BadInputException(where, bytes > 0
+                    ? "the key must be " + bytes + " bytes (" + 2 * bytes + " hex digits)"
+                    : "the key must not be empty");
+        }
+    }
+
+    private static int freeLoopbackPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free port on " + LOOPBACK, e);
+        }
+    }
+
+    private static Optional<BindException> bindFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException bind) {
+                return Optional.of(bind);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void stopQuietly(WireMockServer server) {
+        try {
+            if (server.isRunning()) {
+                server.stop();
+            }
+        } catch (Exception e) { // Jetty rethrows checked exceptions as they are, undeclared
+            LOG.debug("stopping the bank's WireMock failed", e);
+        }
+    }
+
+    /**
+     * The base mappings as WireMock's "default mappings": loaded at start and again by
+     * {@code resetAll()}. Each load builds fresh stubs from the checked JSON. The bank never
+     * writes its configuration back, so the save side does nothing.
+     */
+    private record BaseMappings(List<String> mappings) implements MappingsSource {
+        @Override
+        public void loadMappingsInto(StubMappings stubMappings) {
+            for (String mapping : mappings) {
+                stubMappings.addMapping(MappingFiles.stub(mapping));
+            }
+        }
+
+        @Override
+        public void save(List<StubMapping> stubMappings) {}
+
+        @Override
+        public void save(StubMapping stubMapping) {}
+
+        @Override
+        public void remove(StubMapping stubMapping) {}
+
+        @Override
+        public void removeAll() {}
+    }
+
+    /** WireMock's messages go to slf4j, masked: an unmatched-request report quotes the whole body. */
+    private static final class MaskingNotifier implements Notifier {
+        private static final Logger WIREMOCK = LoggerFactory.getLogger(FakeBank.class.getName() + ".wiremock");
+
+        @Override
+        public void info(String message) {
+            WIREMOCK.debug(Redact.text(message));
+        }
+
+        @Override
+        public void error(String message) {
+            WIREMOCK.warn(Redact.text(message));
+        }
+
+        @Override
+        public void error(String message, Throwable t) {
+            WIREMOCK.warn(Redact.text(message) + ": " + Redact.text(String.valueOf(t)));
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package dev.posbench.bank;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.Parameters;
+import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.posbench.channel.IsoMessage;
+import dev.posbench.channel.MessageMac;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Response transformer {@code iso-answer}: turns a mapping's answer template into a full answer of
+ * the dialect, as a real host builds it from the request. A mapping then says only what is
+ * particular to its path ({@code {"fields":{"39":"55"}}}) and stays valid for any request.
+ *
+ * <p>Transformer parameters: {@code "echo": false} leaves out the echo fields; {@code "mac"}
+ * is {@code "sign"} (default), {@code "corrupt"} (a wrong field 64) or {@code "none"} (no field 64).
+ */
+final class IsoAnswer implements ResponseDefinitionTransformerV2 {
+
+    static final String NAME = "iso-answer";
+    static final Set<String> MAC_MODES = Set.of("sign", "corrupt", "none");
+
+    /** Fields a host copies from the request so the terminal can pair the answer with it. */
+    private static final int[] ECHO_FIELDS = {3, 4, 11, 41, 42};
+    private static final int APPROVAL_CODE = 38;
+    private static final int RESPONSE_CODE = 39;
+
+    private final String macKeyHex;
+
+    IsoAnswer(String macKeyHex) {
+        this.macKeyHex = macKeyHex;
+    }
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+        return false;
+    }
+
+    /** A template: the answer's mti when the mapping fixes it, and the fields it sets. */
+    record Template(Optional<String> mti, Map<Integer, String> fields) {}
+
+    /** Reads a template, or throws {@link IllegalArgumentException} saying what is wrong with it. */
+    static Template template(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new IllegalArgumentException("the iso-answer template (jsonBody) must be an object like "
+                    + "{\"mti\":\"0110\",\"fields\":{\"39\":\"00\"}}");
+        }
+        Optional<String> mti = Optional.empty();
+        JsonNode mtiNode = body.get("mti");
+        if (mtiNode != null) {
+            if (!mtiNode.isTextual() || !mtiNode.asText().matches("\\d{4}")) {
+                throw new IllegalArgumentException("the iso-answer template's mti must be 4 digits in quotes");
+            }
+            mti = Optional.of(mtiNode.asText());
+        }
+        Map<Integer, String> fields = new TreeMap<>();
+        JsonNode f = body.get("fields");
+        if (f != null) {
+            if (!f.isObject()) {
+                throw new IllegalArgumentException("the iso-answer template's fields must be an object");
+            }
+            for (Map.Entry<String, JsonNode> e : f.properties()) {
+                if (!e.getKey().matches("\\d{1,3}") || !e.getValue().isTextual()) {
+                    throw new IllegalArgumentException("the iso-answer template's field " + e.getKey()
+                            + " must be numbered and its value text in quotes");
+                }
+                fields.put(Integer.parseInt(e.getKey()), e.getValue().asText());
+            }
+        }
+        return new Template(mti, fields);
+    }
+
+    /** Checks the transformer parameters of a mapping; empty when they are fine. */
+    static Optional<String> parameterProblem(Parameters parameters) {
+        if (parameters == null) {
+            return Optional.empty();
+        }
+        Object echo = parameters.get("echo");
+        if (echo != null && !(echo instanceof Boolean) && !"true".equals(echo) && !"false".equals(echo)) {
+            return Optional.of("transformerParameters.echo must be true or false");
+        }
+        Object mac = parameters.get("mac");
+        if (mac != null && !MAC_MODES.contains(String.valueOf(mac))) {
+            return Optional.of("transformerParameters.mac must be one of sign, corrupt, none");
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent serveEvent) {
+        ResponseDefinition definition = serveEvent.getResponseDefinition();
+        Parameters parameters = definition.getTransformerParameters();
+        IsoMessage request;
+        try {
+            request = IsoMessage.parse(serveEvent.getRequest().getBodyAsString());
+        } catch (IsoMessage.MalformedMessageException e) {
+            // a host answers garbage with an HTTP error; the journal shows what came in
+            return ResponseDefinitionBuilder.like(definition).but()
+                    .withStatus(400)
+                    .withHeader("Content-Type", "text/plain")
+                    .withBody("request is not a message of the bank dialect: " + e.getMessage())
+                    .build();
+        }
+        Template template = template(definition.getJsonBody());
+        Map<Integer, String> fields = new TreeMap<>();
+        if (flag(parameters, "echo", true)) {
+            for (int n : ECHO_FIELDS) {
+                request.field(n).ifPresent(v -> fields.put(n, v));
+            }
+        }
+        fields.putAll(template.fields());
+        if ("00".equals(fields.get(RESPONSE_CODE)) && !fields.containsKey(APPROVAL_CODE)) {
+            fields.put(APPROVAL_CODE, "%06d".formatted(ThreadLocalRandom.current().nextInt(1_000_000)));
+        }
+        fields.remove(MessageMac.FIELD);
+        String mti = template.mti().orElseGet(() -> "%04d".formatted(Integer.parseInt(request.mti()) + 10));
+        IsoMessage answer = new IsoMessage(mti, fields);
+        answer = switch (macMode(parameters)) {
+            case "none" -> answer;
+            case "corrupt" -> answer.with(MessageMac.FIELD, corrupt(MessageMac.compute(answer, macKeyHex)));
+            default -> MessageMac.sign(answer, macKeyHex);
+        };
+        ResponseDefinitionBuilder builder = ResponseDefinitionBuilder.like(definition).but().withBody(answer.toJson());
+        if (definition.getHeaders() == null || !definition.getHeaders().getHeader("Content-Type").isPresent()) {
+            builder.withHeader("Content-Type", "application/json");
+        }
+        return builder.build();
+    }
+
+    private static String corrupt(String mac) {
+        char first = mac.charAt(0) == '0' ? '1' : '0';
+        return first + mac.substring(1);
+    }
+
+    private static String macMode(Parameters parameters) {
+        return parameters == null ? "sign" : String.valueOf(parameters.getOrDefault("mac", "sign"));
+    }
+
+    private static boolean flag(Parameters parameters, String name, boolean otherwise) {
+        Object value = parameters == null ? null : parameters.get(name);
+        return value == null ? otherwise : Boolean.parseBoolean(String.valueOf(value));
+    }
+}

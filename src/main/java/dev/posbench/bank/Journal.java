@@ -1,0 +1,158 @@
+package dev.posbench.bank;
+
+import com.github.tomakehurst.wiremock.common.Timing;
+import com.github.tomakehurst.wiremock.extension.Parameters;
+import com.github.tomakehurst.wiremock.extension.ServeEventListener;
+import com.github.tomakehurst.wiremock.http.Fault;
+import com.github.tomakehurst.wiremock.http.LoggedResponse;
+import com.github.tomakehurst.wiremock.http.ResponseDefinition;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import dev.posbench.bank.FakeBank.Exchange;
+import dev.posbench.channel.IsoMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+
+/**
+ * The bank's own journal: a serve event listener that records each exchange the moment WireMock
+ * has decided the answer and before it is sent (so before any configured delay), and wakes up
+ * whoever waits for a request. Recording before the delay is what lets a step see "the terminal
+ * sent its authorization" while the bank is still holding back the answer.
+ */
+final class Journal implements ServeEventListener {
+
+    static final String NAME = "posbench-journal";
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition arrived = lock.newCondition();
+    private final List<Exchange> exchanges = new ArrayList<>();
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    @Override
+    public boolean applyGlobally() {
+        return true;
+    }
+
+    @Override
+    public void beforeResponseSent(ServeEvent event, Parameters parameters) {
+        add(exchangeOf(event));
+    }
+
+    void add(Exchange exchange) {
+        lock.lock();
+        try {
+            // arrival order: concurrent requests may reach this point in another order than they came
+            int at = exchanges.size();
+            while (at > 0 && exchanges.get(at - 1).at().isAfter(exchange.at())) {
+                at--;
+            }
+            exchanges.add(at, exchange);
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    List<Exchange> exchanges() {
+        lock.lock();
+        try {
+            return List.copyOf(exchanges);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void clear() {
+        lock.lock();
+        try {
+            exchanges.clear();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The first exchange (since the last clear) whose request satisfies {@code p}, waiting for it if there is none yet. */
+    Exchange await(Predicate<IsoMessage> p, Duration timeout, String expected) {
+        long nanos = timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                for (Exchange e : exchanges) {
+                    if (e.request().filter(p).isPresent()) {
+                        return e;
+                    }
+                }
+                if (nanos <= 0) {
+                    throw new AssertionError("the bank did not receive " + expected + " within "
+                            + timeout.toMillis() + " ms; it received " + describe(exchanges));
+                }
+                nanos = arrived.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for the bank to receive " + expected, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String describe(List<Exchange> exchanges) {
+        if (exchanges.isEmpty()) {
+            return "nothing";
+        }
+        StringBuilder out = new StringBuilder(exchanges.size() + " request(s):");
+        for (Exchange e : exchanges) {
+            out.append("\n  ").append(JournalText.requestLine(e));
+        }
+        return out.toString();
+    }
+
+    private static Exchange exchangeOf(ServeEvent event) {
+        String rawRequest = event.getRequest().getBodyAsString();
+        Instant at = event.getRequest().getLoggedDate() == null
+                ? Instant.now() : event.getRequest().getLoggedDate().toInstant();
+        LoggedResponse response = event.getResponse();
+        int status = response == null ? 0 : response.getStatus();
+        Fault fault = response == null ? null : response.getFault();
+        String rawResponse = response == null || fault != null || response.getBody() == null ? "" : response.getBodyAsString();
+        return new Exchange(at, rawRequest, parse(rawRequest), status, rawResponse,
+                fault == null ? parse(rawResponse) : Optional.empty(),
+                Optional.ofNullable(fault).map(Fault::name),
+                delay(event));
+    }
+
+    /**
+     * The delay WireMock adds before answering, as drawn for this very answer (a uniform delay
+     * differs from answer to answer); the configured fixed delay when WireMock did not time it.
+     */
+    private static Duration delay(ServeEvent event) {
+        Timing timing = event.getTiming();
+        if (timing != null && timing.getAddedDelay() != null) {
+            return Duration.ofMillis(timing.getAddedDelay());
+        }
+        ResponseDefinition definition = event.getResponseDefinition();
+        return definition == null || definition.getFixedDelayMilliseconds() == null
+                ? Duration.ZERO
+                : Duration.ofMillis(definition.getFixedDelayMilliseconds());
+    }
+
+    private static Optional<IsoMessage> parse(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(IsoMessage.parse(raw));
+        } catch (IsoMessage.MalformedMessageException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,180 @@
+package dev.posbench.bench;
+
+import dev.posbench.BadInputException;
+import dev.posbench.bank.BankSpec;
+import dev.posbench.bank.FakeBank;
+import dev.posbench.cards.TestCard;
+import dev.posbench.config.BenchConfig;
+import dev.posbench.emulator.Defect;
+import dev.posbench.emulator.ReferenceTerminal;
+import dev.posbench.emulator.Settings;
+import dev.posbench.rig.Rig;
+import dev.posbench.rig.RigSpec;
+import dev.posbench.sim.Mechanics;
+import dev.posbench.sim.PseudoTerminal;
+import dev.posbench.sim.SimCard;
+import dev.posbench.terminal.SerialLink;
+import dev.posbench.terminal.TerminalProfile;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bench, assembled from its configuration: the rig, the serial link to the terminal, and the
+ * faked bank; on the simulated rig also the pseudo-terminal, the mechanics model and the reference
+ * terminal. It opens the parts that can refuse (the serial port first: a busy port ends the run
+ * before any pin moves) and closes them in reverse, always leaving the rig's outputs low.
+ */
+public final class Bench implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
+
+    private final BenchConfig config;
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private Rig rig;
+    private SerialLink link;
+    private FakeBank bank;
+
+    private Bench(BenchConfig config) {
+        this.config = config;
+    }
+
+    /**
+     * @param extraDefects seeded defects to add to those in rig.yaml (simulated rig only)
+     */
+    public static Bench start(BenchConfig config, Set<String> extraDefects) {
+        Bench bench = new Bench(config);
+        try {
+            bench.open(extraDefects);
+            return bench;
+        } catch (RuntimeException | Error e) {
+            bench.close();
+            throw e;
+        }
+    }
+
+    private void open(Set<String> extraDefects) {
+        RigSpec spec = config.rig();
+        TerminalProfile profile = config.profile();
+        Set<Defect> defects = defects(extraDefects);
+        if (spec.kind() == RigSpec.Kind.PI) {
+            if (!defects.isEmpty()) {
+                throw new BadInputException(config.dir().resolve("rig.yaml") + ": sim.defects",
+                        "seeded defects exist only on the simulated rig (kind: sim)");
+            }
+            link = keep(SerialLink.open(spec.serialPort(), profile.serial()));
+            rig = keep(Rig.onPi(spec));
+            bank = keep(FakeBank.start(config.bank(), issuerPins()));
+            return;
+        }
+        PseudoTerminal pty = keep(PseudoTerminal.open());
+        link = keep(SerialLink.open(pty.devicePath().toString(), profile.serial()));
+        rig = keep(Rig.simulated(spec));
+        bank = keep(FakeBank.start(config.bank(), issuerPins()));
+        ReferenceTerminal terminal = keep(new ReferenceTerminal(
+                emulatorSettings(profile, config.bank(), defects), pty.terminalIn(), pty.terminalOut(), bank.url()));
+        Map<Integer, SimCard> deck = new HashMap<>();
+        for (TestCard card : config.deck().cards().values()) {
+            deck.put(card.slot(), SimCard.of(card));
+        }
+        keep(new Mechanics(rig.pi4j(), spec, deck, terminal));
+        if (!defects.isEmpty()) {
+            LOG.info("simulated terminal carries seeded defects {}", defects);
+        }
+    }
+
+    private Set<Defect> defects(Set<String> extra) {
+        Set<String> names = new LinkedHashSet<>(config.rig().simDefects());
+        names.addAll(extra);
+        Set<Defect> defects = EnumSet.noneOf(Defect.class);
+        for (String name : names) {
+            try {
+                defects.add(Defect.valueOf(name.strip().toUpperCase().replace('-', '_')));
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("seeded defect \"" + name + "\" (rig.yaml sim.defects or --sim-defect)",
+                        "unknown; known defects: " + knownDefects());
+            }
+        }
+        return defects;
+    }
+
+    public static String knownDefects() {
+        return EnumSet.allOf(Defect.class).stream()
+                .map(d -> d.name().toLowerCase().replace('_', '-'))
+                .collect(Collectors.joining(", "));
+    }
+
+    /** The reference terminal's firmware settings: its timers and capabilities are the ones its profile declares. */
+    static Settings emulatorSettings(TerminalProfile profile, BankSpec bank,
+            Set<Defect> defects) {
+        TerminalProfile.Timeouts t = profile.timeouts();
+        TerminalProfile.Capabilities c = profile.capabilities();
+        return new Settings(c.terminalId(), c.merchantId(), t.boot(), t.presentCard(),
+                t.pinEntry(), t.otpEntry(), t.host(), t.reversalRetries(), c.fallback(), c.signOn(),
+                c.contactlessCvmLimit(), c.readerMinCmPerSecond(), c.readerMaxCmPerSecond(), c.acceptedAids(),
+                c.acceptedBins(), bank.pinKeyHex(), bank.macKeyHex(), defects);
+    }
+
+    /** The issuer knows its cardholders' PINs: the faked bank verifies PIN blocks against the deck. */
+    private Map<String, String> issuerPins() {
+        return config.deck().cards().values().stream()
+                .collect(Collectors.toMap(TestCard::pan, TestCard::pin, (a, b) -> a));
+    }
+
+    private <T extends AutoCloseable> T keep(T part) {
+        opened.push(part);
+        return part;
+    }
+
+    public BenchConfig config() {
+        return config;
+    }
+
+    public Rig rig() {
+        return rig;
+    }
+
+    public SerialLink link() {
+        return link;
+    }
+
+    public FakeBank bank() {
+        return bank;
+    }
+
+    /**
+     * Rig first, so the actuators are safe before anything else goes; then the serial link, so the
+     * terminal going away is not mistaken for a fault; then the rest in reverse order of opening.
+     */
+    @Override
+    public void close() {
+        if (rig != null) {
+            try {
+                rig.close();
+            } catch (RuntimeException e) {
+                LOG.error("could not bring the rig to its safe state", e);
+            }
+        }
+        if (link != null) {
+            link.close();
+        }
+        while (!opened.isEmpty()) {
+            AutoCloseable part = opened.pop();
+            if (part == rig || part == link) {
+                continue;
+            }
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.posbench.cli;
+
+import dev.posbench.BadInputException;
+import dev.posbench.config.BenchConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code posbench}: the command line. The launcher script finds the JDK and builds; this runs the verbs. */
+@Command(name = "posbench", mixinStandardHelpOptions = true, version = "posbench 0.1.0",
+        description = "Hardware-in-the-loop test bench for card-payment terminals.",
+        subcommands = {RunCommand.class, Main.Check.class, CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        new CommandLine(this).usage(System.out);
+        return ExitCode.PASSED;
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs a verb and returns its exit code (tests call this; main exits with it). */
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? ExitCode.BAD_INPUT : ExitCode.BENCH_ERROR);
+        cli.setParameterExceptionHandler((e, argv) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("posbench: " + e.getMessage());
+            err.println("(posbench " + e.getCommandLine().getCommandName() + " --help lists the options)");
+            return ExitCode.BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof BadInputException bad) {
+                commandLine.getErr().println("posbench: " + bad.getMessage());
+                return ExitCode.BAD_INPUT;
+            }
+            commandLine.getErr().println("posbench: internal error: " + e);
+            e.printStackTrace(commandLine.getErr());
+            return ExitCode.BENCH_ERROR;
+        });
+        return cli.execute(args);
+    }
+
+    /** Loads and checks the configuration without switching anything on. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Check the bench configuration (rig, deck, terminal profile, bank) and exit.")
+    static final class Check implements Callable<Integer> {
+        @Option(names = "--config", paramLabel = "DIR", defaultValue = "bench-config",
+                description = "Configuration folder (default: ${DEFAULT-VALUE}).")
+        Path config;
+
+        @Override
+        public Integer call() {
+            BenchConfig loaded = BenchConfig.load(config);
+            System.out.println("posbench: " + config + " is valid: " + loaded.rig().kind().name().toLowerCase()
+                    + " rig, terminal \"" + loaded.profile().name() + "\", " + loaded.deck().cards().size()
+                    + " cards, bank answers in " + loaded.bank().answersDir());
+            return ExitCode.PASSED;
+        }
+    }
+}

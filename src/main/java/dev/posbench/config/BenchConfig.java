@@ -1,0 +1,252 @@
+package dev.posbench.config;
+
+import dev.posbench.BadInputException;
+import dev.posbench.bank.BankSpec;
+import dev.posbench.cards.CardDeck;
+import dev.posbench.cards.TestCard;
+import dev.posbench.cards.TestCard.ChipBehaviour;
+import dev.posbench.cards.TestCard.StripeCondition;
+import dev.posbench.cards.TestCard.Technology;
+import dev.posbench.channel.Key;
+import dev.posbench.rig.RigSpec;
+import dev.posbench.terminal.Outcome;
+import dev.posbench.terminal.TerminalProfile;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Everything in a {@code bench-config/} folder, loaded and checked as a whole before anything is
+ * switched on: a run with a bad field ends before the first pin moves.
+ */
+public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDeck deck, BankSpec bank) {
+
+    public static BenchConfig load(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new BadInputException(dir.toString(), "no such configuration folder");
+        }
+        YamlFile rigFile = YamlFile.read(dir.resolve("rig.yaml"));
+        RigSpec rig = rig(rigFile);
+        Path profilePath = dir.resolve(rigFile.child("terminal").text("profile"));
+        TerminalProfile profile = profile(YamlFile.read(profilePath));
+        CardDeck deck = deck(YamlFile.read(dir.resolve("cards.yaml")), rig);
+        BankSpec bank = bank(YamlFile.read(dir.resolve("bank.yaml")), dir);
+        return new BenchConfig(dir, rig, profile, deck, bank);
+    }
+
+    static RigSpec rig(YamlFile f) {
+        RigSpec.Kind kind = f.choice("kind", RigSpec.Kind.class);
+        YamlFile gpio = f.child("gpio");
+        List<Integer> selector = gpio.integers("cardSelector");
+        YamlFile swipe = gpio.child("swipe");
+        YamlFile keys = gpio.child("keys");
+        YamlFile keyPins = keys.child("pins");
+        Map<Key, Integer> pins = new EnumMap<>(Key.class);
+        for (String label : keyPins.fieldNames()) {
+            Key key = Key.ofLabel(label).orElseThrow(() -> keyPins.error(label,
+                    "is not a key; keys are 0-9, ENTER, CANCEL, CLEAR"));
+            pins.put(key, keyPins.integer(label, 0, 63));
+        }
+        Set<String> defects = new LinkedHashSet<>();
+        if (f.has("sim")) {
+            defects.addAll(f.child("sim").texts("defects"));
+        }
+        RigSpec spec = new RigSpec(
+                kind,
+                f.child("serial").optionalText("port").orElse(""),
+                gpio.optionalText("chip").orElse("gpiochip0"),
+                selector,
+                new RigSpec.Swipe(swipe.integer("pin", 0, 63), swipe.number("strokeMm"), swipe.number("nominalCmPerSecond")),
+                actuator(gpio.child("insert")),
+                actuator(gpio.child("tap")),
+                actuator(gpio.child("power")),
+                new RigSpec.Keys(pins, keys.millis("pressMs")),
+                gpio.integer("emergencyStop", 0, 63),
+                defects);
+        if (kind == RigSpec.Kind.PI && spec.serialPort().isBlank()) {
+            throw f.error("serial.port", "missing: a Pi rig needs the terminal's serial device, e.g. /dev/ttyUSB0");
+        }
+        Set<Integer> seen = new TreeSet<>();
+        for (int pin : spec.outputPins()) {
+            if (!seen.add(pin)) {
+                throw gpio.error("pin " + pin + " is given to two outputs");
+            }
+        }
+        if (seen.contains(spec.emergencyStop())) {
+            throw gpio.error("emergencyStop", "pin " + spec.emergencyStop() + " is also an output");
+        }
+        return spec;
+    }
+
+    private static RigSpec.Actuator actuator(YamlFile a) {
+        return new RigSpec.Actuator(a.integer("pin", 0, 63), a.millis("travelMs"));
+    }
+
+    static TerminalProfile profile(YamlFile f) {
+        YamlFile serial = f.child("serial");
+        Charset charset;
+        String charsetName = serial.text("charset");
+        try {
+            charset = Charset.forName(charsetName);
+        } catch (IllegalArgumentException e) {
+            throw serial.error("charset", "\"" + charsetName + "\" is not a character set this JVM knows");
+        }
+        YamlFile sale = f.child("sale");
+        TerminalProfile.SaleStart saleStart = switch (sale.text("via")) {
+            case "serial" -> new TerminalProfile.SaleStart.ViaSerial(sale.text("command"));
+            case "keys" -> new TerminalProfile.SaleStart.ViaKeys(sale.texts("keys"));
+            default -> throw sale.error("via", "should be serial or keys");
+        };
+        if (saleStart instanceof TerminalProfile.SaleStart.ViaKeys(List<String> keys)) {
+            for (String k : keys) {
+                if (!k.equals("{amount}") && Key.ofLabel(k).isEmpty()) {
+                    throw sale.error("keys", "\"" + k + "\" is not a key (0-9, ENTER, CANCEL, CLEAR) or {amount}");
+                }
+            }
+        }
+        YamlFile t = f.child("timeouts");
+        String reversal = t.text("reversal");
+        if (!reversal.equals("at-once") && !reversal.equals("before-next-online")) {
+            throw t.error("reversal", "\"" + reversal + "\" should be at-once or before-next-online");
+        }
+        TerminalProfile.Timeouts timeouts = new TerminalProfile.Timeouts(
+                t.duration("boot"), t.duration("presentCard"), t.duration("pinEntry"), t.duration("otpEntry"),
+                t.duration("host"), t.integer("reversalRetries", 0, 10), reversal.equals("at-once"));
+        YamlFile c = f.child("capabilities");
+        YamlFile speed = c.child("readerSpeed");
+        TerminalProfile.Capabilities capabilities = new TerminalProfile.Capabilities(
+                c.text("terminalId", "[0-9A-Za-z]{8}", "an 8-character terminal id"),
+                c.text("merchantId", "[0-9A-Za-z]{15}", "a 15-character merchant id"),
+                c.bool("fallback", false),
+                c.bool("signOn", false),
+                c.integer("contactlessCvmLimit", 0, Integer.MAX_VALUE),
+                speed.number("minCmPerSecond"),
+                speed.number("maxCmPerSecond"),
+                c.texts("acceptedAids"),
+                c.texts("acceptedBins"));
+        YamlFile o = f.child("outcomes");
+        Map<Outcome, Pattern> outcomes = new EnumMap<>(Outcome.class);
+        List<String> missing = new ArrayList<>();
+        for (Outcome outcome : Outcome.values()) {
+            if (!o.has(outcome.name())) {
+                missing.add(outcome.name());
+                continue;
+            }
+            String regex = o.text(outcome.name());
+            try {
+                outcomes.put(outcome, Pattern.compile(regex));
+            } catch (PatternSyntaxException e) {
+                throw o.error(outcome.name(), "not a valid regular expression: " + e.getDescription());
+            }
+        }
+        for (String name : o.fieldNames()) {
+            if (EnumSet.allOf(Outcome.class).stream().noneMatch(x -> x.name().equals(name))) {
+                throw o.error(name, "is not a canonical outcome");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw o.error("missing the terminal's text for " + String.join(", ", missing));
+        }
+        return new TerminalProfile(f.file(), f.text("name"),
+                new TerminalProfile.Serial(serial.integer("baud", 50, 4_000_000), serial.integer("dataBits", 5, 8),
+                        serial.choice("parity", TerminalProfile.Parity.class), serial.integer("stopBits", 1, 2), charset),
+                saleStart, timeouts, capabilities, outcomes);
+    }
+
+    static CardDeck deck(YamlFile f, RigSpec rig) {
+        int slots = 1 << rig.cardSelector().size();
+        List<TestCard> cards = new ArrayList<>();
+        Map<Integer, String> bySlot = new HashMap<>();
+        Set<String> ids = new TreeSet<>();
+        for (YamlFile c : f.list("cards")) {
+            String id = c.text("id", "[a-z0-9][a-z0-9-]*", "a card id (lower-case letters, digits and dashes)");
+            if (!ids.add(id)) {
+                throw c.error("id", "\"" + id + "\" is used by two cards");
+            }
+            Set<Technology> tech = EnumSet.noneOf(Technology.class);
+            for (String t : c.texts("technology")) {
+                try {
+                    tech.add(Technology.valueOf(t.toUpperCase()));
+                } catch (IllegalArgumentException e) {
+                    throw c.error("technology", "\"" + t + "\" is not stripe, chip or contactless");
+                }
+            }
+            if (tech.isEmpty()) {
+                throw c.error("technology", "missing (a list of stripe, chip, contactless)");
+            }
+            // The PAN is checked for shape only: a deck may hold a card whose Luhn digit is wrong on purpose.
+            String pan = c.text("pan", "\\d{12,19}", "a card number of 12 to 19 digits");
+            String expiry = c.text("expiry", "\\d{2}(0[1-9]|1[0-2])", "an expiry as YYMM");
+            String serviceCode = c.text("serviceCode", "\\d{3}", "a 3-digit service code");
+            String pin = c.text("pin", "\\d{4,12}", "a PIN of 4 to 12 digits");
+            int slot = c.integer("slot", 0, slots - 1);
+            String other = bySlot.putIfAbsent(slot, id);
+            if (other != null) {
+                throw c.error("slot", "slot " + slot + " already holds card " + other);
+            }
+            boolean needsAid = tech.contains(Technology.CHIP) || tech.contains(Technology.CONTACTLESS);
+            String aid = needsAid ? c.text("aid", "[0-9A-Fa-f]{10,32}", "an application id in hex") : "";
+            StripeCondition stripe = c.has("stripe") ? c.choice("stripe", StripeCondition.class) : StripeCondition.GOOD;
+            String track2 = c.optionalText("track2")
+                    .map(t -> {
+                        if (!t.matches("\\d{12,19}=\\d{4}\\d{3}\\d*")) {
+                            throw c.error("track2", "is not PAN=YYMM+service code+discretionary data");
+                        }
+                        return t;
+                    })
+                    .orElse(pan + "=" + expiry + serviceCode + "00000");
+            ChipBehaviour chip = null;
+            if (tech.contains(Technology.CHIP) || tech.contains(Technology.CONTACTLESS)) {
+                chip = c.has("chip")
+                        ? new ChipBehaviour(c.child("chip").bool("answers", true), c.child("chip").bool("offlinePin", false),
+                                c.child("chip").integer("pinTries", 0, 15))
+                        : new ChipBehaviour(true, false, 3);
+            }
+            cards.add(new TestCard(id, tech, pan, expiry, serviceCode, pin, slot, aid, stripe, track2, chip));
+        }
+        if (cards.isEmpty()) {
+            throw f.error("cards", "the deck is empty");
+        }
+        return CardDeck.of(f.file(), cards);
+    }
+
+    static BankSpec bank(YamlFile f, Path dir) {
+        YamlFile keys = f.child("keys");
+        YamlFile mappings = f.child("mappings");
+        Path base = dir.resolve(mappings.text("base"));
+        Path answers = dir.resolve(mappings.text("answers"));
+        if (!Files.isDirectory(base)) {
+            throw mappings.error("base", base + " is not a folder");
+        }
+        if (!Files.isDirectory(answers)) {
+            throw mappings.error("answers", answers + " is not a folder");
+        }
+        String path = f.text("path", "/[A-Za-z0-9/_-]*", "a URL path starting with /");
+        return new BankSpec(f.integer("port", 0, 65535), path,
+                keys.text("pin", "[0-9A-Fa-f]{32}", "a double-length key: 32 hex digits"),
+                keys.text("mac", "[0-9A-Fa-f]{32,128}", "a key in hex"),
+                base, answers);
+    }
+
+    /** The deck's PANs, for the checks that none of them leaks. */
+    public List<String> pans() {
+        return deck.cards().values().stream().map(TestCard::pan).toList();
+    }
+
+    @Override
+    public String toString() {
+        return "BenchConfig[" + dir + ", " + rig.kind() + ", " + profile.name() + ", " + deck.cards().size() + " cards]";
+    }
+
+}

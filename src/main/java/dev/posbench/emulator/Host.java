@@ -1,0 +1,211 @@
+package dev.posbench.emulator;
+
+import dev.posbench.channel.IsoMessage;
+import dev.posbench.channel.MessageMac;
+import java.net.ConnectException;
+import java.net.ProtocolException;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The terminal's link to the bank: one message out, one answer back, and the trust checks on that
+ * answer. Waiting happens on the firmware's event loop, so the cardholder's doings (a pulled card)
+ * and a power cut are seen while the bank thinks.
+ */
+final class Host {
+
+    /** Why an exchange gave no usable answer: what the terminal shows, and the reversal reason it owes. */
+    enum Failure {
+        /** The connection was refused or never made: nothing reached the bank, nothing to reverse. */
+        UNREACHABLE(Screen.HOST_UNREACHABLE, Optional.empty()),
+        TIMEOUT(Screen.COMM_TIMEOUT, Optional.of("98")),
+        /** The connection broke after the request went out. */
+        BROKEN(Screen.COMM_ERROR, Optional.of("98")),
+        UNREADABLE(Screen.COMM_ERROR, Optional.of("08")),
+        BAD_MAC(Screen.COMM_ERROR, Optional.of("A0")),
+        NO_ECHO(Screen.COMM_ERROR, Optional.of("08"));
+
+        final Screen screen;
+        final Optional<String> reversalReason;
+
+        Failure(Screen screen, Optional<String> reversalReason) {
+            this.screen = screen;
+            this.reversalReason = reversalReason;
+        }
+    }
+
+    sealed interface Reply {
+        /** An answer that passed every check; field 39 is present. */
+        record Valid(IsoMessage answer) implements Reply {
+            String responseCode() {
+                return answer.field(39).orElseThrow();
+            }
+        }
+
+        record Failed(Failure failure) implements Reply {}
+    }
+
+    private final Firmware firmware;
+    private final Settings settings;
+    private final URI bank;
+    private final Flash flash;
+    private long exchanges;
+    private HttpClient inFlight;
+
+    Host(Firmware firmware, Settings settings, URI bank, Flash flash) {
+        this.firmware = firmware;
+        this.settings = settings;
+        this.bank = bank;
+        this.flash = flash;
+    }
+
+    /**
+     * Signs and sends one request and waits for its answer, at most the host timeout. Each exchange
+     * has a connection of its own, as a terminal dialling its acquirer per message does: no pooled
+     * connection that the bank may have closed in between turns into a false communication error.
+     */
+    Reply exchange(IsoMessage unsigned) {
+        IsoMessage request = MessageMac.sign(unsigned, settings.macKeyHex());
+        Duration timeout = settings.has(Defect.GIVE_UP_EARLY) ? settings.host().dividedBy(2) : settings.host();
+        long id = ++exchanges;
+        inFlight = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout)
+                .build();
+        HttpRequest http = HttpRequest.newBuilder(bank)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(request.toJson(), StandardCharsets.UTF_8))
+                .build();
+        firmware.log("SEND " + request.mti() + " STAN " + request.field(11).orElse("-"));
+        inFlight.sendAsync(http, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
+                .whenComplete((response, failure) -> firmware.post(failure == null
+                        ? new Input.HostAnswered(id, response.statusCode(), response.body())
+                        : new Input.HostFailed(id, failure)));
+        Deadline deadline = Deadline.after(timeout);
+        try {
+            while (true) {
+                Input in = firmware.next(deadline);
+                switch (in) {
+                    case Input.Expired e -> {
+                        return failed(Failure.TIMEOUT, "no answer within " + timeout.toMillis() + " ms");
+                    }
+                    case Input.HostAnswered a when a.exchange() == id -> {
+                        return validate(request, a);
+                    }
+                    case Input.HostFailed f when f.exchange() == id -> {
+                        return failed(classify(f.cause()), f.cause().toString());
+                    }
+                    default -> {
+                        // a card pulled meanwhile is noted by the loop; keys and late answers of abandoned exchanges do not matter
+                    }
+                }
+            }
+        } finally {
+            abort();
+        }
+    }
+
+    /**
+     * Sends the reversal owed, if any, retrying at once up to the configured count; a valid 0410
+     * settles it. Empty when nothing is owed any more; otherwise the last failure (the reversal
+     * stays owed and goes out before the next authorization).
+     */
+    Optional<Failure> sendOwedReversal() {
+        Optional<Flash.Reversal> owed = flash.owed();
+        if (owed.isEmpty()) {
+            return Optional.empty();
+        }
+        Flash.Reversal reversal = owed.get();
+        int attempts = settings.has(Defect.DROP_UNANSWERED_REVERSAL) ? 1 : 1 + settings.reversalRetries();
+        Failure last = Failure.TIMEOUT;
+        for (int attempt = 1; attempt <= attempts; attempt++) {
+            firmware.log("REVERSAL STAN " + reversal.original().field(11).orElse("-") + " REASON " + reversal.reason()
+                    + " ATTEMPT " + attempt);
+            Reply reply = exchange(Dialect.reversal(reversal));
+            if (reply instanceof Reply.Valid) {
+                flash.settle();
+                firmware.log("REVERSAL ACCEPTED");
+                return Optional.empty();
+            }
+            last = ((Reply.Failed) reply).failure();
+        }
+        if (settings.has(Defect.DROP_UNANSWERED_REVERSAL)) {
+            flash.settle();
+            return Optional.empty();
+        }
+        firmware.log("REVERSAL PENDING");
+        return Optional.of(last);
+    }
+
+    /** Drops the exchange in flight (power lost, terminal closed, or given up on). */
+    void abort() {
+        if (inFlight != null) {
+            inFlight.shutdownNow();
+            inFlight = null;
+        }
+    }
+
+    private Reply validate(IsoMessage request, Input.HostAnswered http) {
+        if (http.status() != 200) {
+            return failed(Failure.UNREADABLE, "HTTP status " + http.status());
+        }
+        IsoMessage answer;
+        try {
+            answer = IsoMessage.parse(http.body());
+        } catch (IsoMessage.MalformedMessageException e) {
+            return failed(Failure.UNREADABLE, e.getMessage());
+        }
+        if (!settings.has(Defect.IGNORE_MAC) && !MessageMac.verify(answer, settings.macKeyHex())) {
+            return failed(Failure.BAD_MAC, "the answer's MAC is missing or wrong");
+        }
+        if (!settings.has(Defect.IGNORE_ECHO) && !echoes(request, answer)) {
+            return failed(Failure.NO_ECHO, "the answer does not echo the request");
+        }
+        if (answer.field(39).isEmpty()) {
+            return failed(Failure.UNREADABLE, "the answer has no response code");
+        }
+        firmware.log("RECV " + answer.mti() + " STAN " + answer.field(11).orElse("-") + " CODE " + answer.field(39).get());
+        return new Reply.Valid(answer);
+    }
+
+    /** The answer belongs to this request: answer MTI, same STAN and terminal, same processing code if given. */
+    private static boolean echoes(IsoMessage request, IsoMessage answer) {
+        return answer.mti().equals(Dialect.answerMti(request))
+                && answer.field(11).equals(request.field(11))
+                && answer.field(41).equals(request.field(41))
+                && (answer.field(3).isEmpty() || answer.field(3).equals(request.field(3)));
+    }
+
+    private Reply failed(Failure failure, String why) {
+        firmware.log("HOST " + failure + ": " + why);
+        return new Reply.Failed(failure);
+    }
+
+    static Failure classify(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException
+                    || t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
+                return Failure.UNREACHABLE;
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof HttpTimeoutException) {
+                return Failure.TIMEOUT;
+            }
+            if (t instanceof ProtocolException) {
+                return Failure.UNREADABLE; // bytes came back, but not HTTP
+            }
+        }
+        return Failure.BROKEN;
+    }
+}

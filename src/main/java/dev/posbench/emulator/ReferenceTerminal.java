@@ -1,0 +1,123 @@
+package dev.posbench.emulator;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.posbench.channel.PhysicalEvent;
+import java.io.BufferedReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reference card-payment terminal, the device under test on the simulated rig. It sees only a
+ * terminal's channels: the physical events the rig's mechanics cause ({@link #accept}), its serial
+ * console (a plain-text ECR/debug console, UTF-8, CRLF lines) and the bank's URL.
+ *
+ * <p>It starts unpowered: a {@link PhysicalEvent.PowerChanged PowerChanged(true)} boots it. One
+ * thread runs the firmware's event loop and another reads the serial line; {@link #close()} stops
+ * both and closes the two serial streams, which the terminal owns from construction on.
+ *
+ * <p>Console: {@code SALE <amount in minor units>} starts a purchase at idle ({@code ERR BUSY}
+ * otherwise), {@code STATUS} answers {@code STATE <name>}. The terminal prints every display
+ * change as {@code DISP <中文> / <ENGLISH>} and everything else as {@code LOG ...}, never with a
+ * full PAN or a PIN.
+ */
+public final class ReferenceTerminal implements Consumer<PhysicalEvent>, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReferenceTerminal.class);
+
+    private final BlockingQueue<Input> inputs = new LinkedBlockingQueue<>();
+    private final InputStream serialIn;
+    private final OutputStream serialOut;
+    private final Thread loop;
+    private final Thread reader;
+    private volatile boolean closed;
+
+    /**
+     * @param serialIn  what the ECR sends to the terminal's serial port
+     * @param serialOut where the terminal's serial port writes to
+     * @param bankUrl   where the terminal posts its messages (http or https)
+     */
+    public ReferenceTerminal(Settings settings, InputStream serialIn, OutputStream serialOut, URI bankUrl) {
+        requireNonNull(settings, "settings");
+        this.serialIn = requireNonNull(serialIn, "serialIn");
+        this.serialOut = requireNonNull(serialOut, "serialOut");
+        requireNonNull(bankUrl, "bankUrl");
+        if (bankUrl.getScheme() == null || !bankUrl.getScheme().matches("https?") || bankUrl.getHost() == null) {
+            throw new IllegalArgumentException("the bank URL must be an absolute http(s) URL, not " + bankUrl);
+        }
+        Firmware firmware = new Firmware(settings, inputs, serialOut, bankUrl);
+        this.loop = Thread.ofPlatform().name("terminal-" + settings.terminalId()).daemon().unstarted(firmware::run);
+        this.reader = Thread.ofPlatform().name("terminal-" + settings.terminalId() + "-serial").daemon()
+                .unstarted(this::readSerial);
+        loop.start();
+        reader.start();
+    }
+
+    /** Queues what the rig did; the firmware reacts on its own thread. */
+    @Override
+    public void accept(PhysicalEvent event) {
+        requireNonNull(event, "event");
+        if (!closed) {
+            inputs.add(new Input.Physical(event));
+        }
+    }
+
+    /** Stops the firmware and the serial reader and closes both serial streams. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inputs.add(new Input.Stop());
+        reader.interrupt();
+        closeQuietly(serialIn); // unblocks the reader on streams that interrupts do not reach
+        try {
+            loop.join(1_000);
+            if (loop.isAlive()) {
+                // blocked writing to a console nobody reads: break the write
+                loop.interrupt();
+                closeQuietly(serialOut);
+                loop.join(2_000);
+            }
+            reader.join(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (loop.isAlive()) {
+            LOG.warn("the terminal's event loop did not stop");
+        }
+        closeQuietly(serialOut);
+    }
+
+    private void readSerial() {
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(serialIn, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = lines.readLine()) != null) {
+                ConsoleCommand.parse(line).ifPresent(command -> inputs.add(new Input.Console(command)));
+            }
+        } catch (IOException e) {
+            if (!closed) {
+                LOG.warn("serial console input ended: {}", e.toString());
+            }
+        }
+    }
+
+    private static void closeQuietly(Closeable stream) {
+        try {
+            stream.close();
+        } catch (IOException e) {
+            LOG.debug("closing a serial stream: {}", e.toString());
+        }
+    }
+}

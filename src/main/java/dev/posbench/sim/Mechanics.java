@@ -1,0 +1,178 @@
+package dev.posbench.sim;
+
+import com.pi4j.context.Context;
+import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.io.gpio.digital.DigitalStateChangeListener;
+import dev.posbench.channel.Key;
+import dev.posbench.channel.PhysicalEvent;
+import dev.posbench.channel.PhysicalEvent.CardInserted;
+import dev.posbench.channel.PhysicalEvent.CardRemoved;
+import dev.posbench.channel.PhysicalEvent.CardSwiped;
+import dev.posbench.channel.PhysicalEvent.CardTapped;
+import dev.posbench.channel.PhysicalEvent.KeyPressed;
+import dev.posbench.channel.PhysicalEvent.PowerChanged;
+import dev.posbench.rig.RigSpec;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The simulated rig's machine: it is wired to the rig's output pins exactly as the real mechanisms
+ * are (by pin number, from the rig spec) and turns what happens on them into what the terminal's
+ * hardware senses. The carriage pulse width becomes the swipe speed, the selector pins choose the
+ * card from the deck, a solenoid going high is a key press, the relay is the terminal's power.
+ *
+ * <p>It listens through Pi4J; the mock platform calls listeners on the thread that changed the pin,
+ * so an event reaches the terminal before the rig's pin change returns.
+ */
+public final class Mechanics implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Mechanics.class);
+
+    private final RigSpec spec;
+    private final Map<Integer, SimCard> deck;
+    private final Consumer<PhysicalEvent> terminal;
+    private final List<DigitalOutput> selector;
+    private final List<Runnable> detach = new ArrayList<>();
+
+    // guarded by this
+    private long strokeStartNanos = -1;
+    private int strokeSlot;
+    private boolean chipInReader;
+
+    /**
+     * @param pi4j       the rig's Pi4J context, its output pins already created
+     * @param spec       which pin drives which mechanism, and the carriage's stroke
+     * @param deckBySlot the cards in the deck, by the slot the card selector picks them from
+     * @param terminal   where the terminal's hardware receives what the mechanics do to it
+     */
+    public Mechanics(Context pi4j, RigSpec spec, Map<Integer, SimCard> deckBySlot, Consumer<PhysicalEvent> terminal) {
+        this.spec = spec;
+        this.deck = Map.copyOf(deckBySlot);
+        this.terminal = terminal;
+        Map<Integer, DigitalOutput> byPin = new HashMap<>();
+        pi4j.registry().allByType(DigitalOutput.class).values()
+                .forEach(output -> byPin.put(output.config().address(), output));
+        selector = spec.cardSelector().stream().map(pin -> wired(byPin, pin)).toList();
+        DigitalOutput carriage = wired(byPin, spec.swipe().pin());
+        DigitalOutput insert = wired(byPin, spec.insert().pin());
+        DigitalOutput tap = wired(byPin, spec.tap().pin());
+        DigitalOutput power = wired(byPin, spec.power().pin());
+        Map<DigitalOutput, Key> solenoids = new HashMap<>();
+        spec.keys().pins().forEach((key, pin) -> solenoids.put(wired(byPin, pin), key));
+
+        listen(carriage, this::carriage);
+        listen(insert, this::insertActuator);
+        listen(tap, this::tapActuator);
+        listen(power, on -> emit(new PowerChanged(on)));
+        solenoids.forEach((solenoid, key) -> listen(solenoid, down -> {
+            if (down) {
+                emit(new KeyPressed(key));
+            }
+        }));
+    }
+
+    /** Unhooks the mechanics from the pins; pin changes after this reach no terminal. */
+    @Override
+    public synchronized void close() {
+        detach.forEach(Runnable::run);
+        detach.clear();
+    }
+
+    private synchronized void carriage(boolean moving) {
+        if (moving) {
+            strokeStartNanos = System.nanoTime();
+            // the card that rides the carriage is the one selected when the stroke starts
+            strokeSlot = selectedSlot();
+            return;
+        }
+        if (strokeStartNanos < 0) {
+            return;
+        }
+        double seconds = (System.nanoTime() - strokeStartNanos) / 1e9;
+        strokeStartNanos = -1;
+        double cmPerSecond = spec.swipe().strokeMm() / 10.0 / seconds;
+        SimCard card = deck.get(strokeSlot);
+        if (card == null) {
+            LOG.info("Swipe from empty slot {}: nothing passed the read head", strokeSlot);
+            return;
+        }
+        LOG.debug("{} passed the read head at {} cm/s", card.id(), String.format(Locale.ROOT, "%.1f", cmPerSecond));
+        emit(new CardSwiped(card.stripe(), cmPerSecond));
+    }
+
+    private synchronized void insertActuator(boolean in) {
+        if (!in) {
+            if (chipInReader) {
+                chipInReader = false;
+                emit(new CardRemoved());
+            }
+            return;
+        }
+        int slot = selectedSlot();
+        SimCard card = deck.get(slot);
+        if (card == null) {
+            LOG.info("Insert from empty slot {}: nothing reached the chip reader", slot);
+        } else if (card.chip().isEmpty()) {
+            LOG.info("{} (slot {}) has no chip: pushed into the chip reader, it touches no contacts", card.id(), slot);
+        } else {
+            chipInReader = true;
+            emit(new CardInserted(card.chip().get()));
+        }
+    }
+
+    private synchronized void tapActuator(boolean overAntenna) {
+        if (!overAntenna) {
+            return;
+        }
+        int slot = selectedSlot();
+        SimCard card = deck.get(slot);
+        if (card == null) {
+            LOG.info("Tap from empty slot {}: nothing came near the antenna", slot);
+        } else if (!card.contactless()) {
+            LOG.info("{} (slot {}) is not contactless: the antenna senses nothing", card.id(), slot);
+        } else {
+            emit(new CardTapped(card.application()));
+        }
+    }
+
+    private int selectedSlot() {
+        int slot = 0;
+        for (int bit = 0; bit < selector.size(); bit++) {
+            if (selector.get(bit).isHigh()) {
+                slot |= 1 << bit;
+            }
+        }
+        return slot;
+    }
+
+    private void emit(PhysicalEvent event) {
+        try {
+            terminal.accept(event);
+        } catch (RuntimeException e) {
+            // the physical world takes no exceptions from the terminal: the rig's motion goes on
+            LOG.error("The terminal failed to take {}", event.getClass().getSimpleName(), e);
+        }
+    }
+
+    private void listen(DigitalOutput output, Consumer<Boolean> high) {
+        DigitalStateChangeListener listener = event -> high.accept(event.state() == DigitalState.HIGH);
+        output.addListener(listener);
+        detach.add(() -> output.removeListener(listener));
+    }
+
+    private static DigitalOutput wired(Map<Integer, DigitalOutput> byPin, int pin) {
+        DigitalOutput output = byPin.get(pin);
+        if (output == null) {
+            throw new IllegalArgumentException("the Pi4J context has no output on BCM " + pin
+                    + ": the mechanics listen to the rig's own pins, so create the rig first");
+        }
+        return output;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.posbench.steps;
+
+import dev.posbench.BadInputException;
+import dev.posbench.cards.TestCard;
+import dev.posbench.cards.TestCard.Technology;
+import dev.posbench.channel.Key;
+import dev.posbench.terminal.Outcome;
+import dev.posbench.terminal.TerminalProfile.SaleStart;
+import io.cucumber.java.en.When;
+
+/** What the cardholder and the cashier do; the rig does it with its actuators. */
+public final class CardholderSteps {
+
+    private final Scenario scenario;
+
+    public CardholderSteps(Scenario scenario) {
+        this.scenario = scenario;
+    }
+
+    @When("a purchase of {amount} is started")
+    public void startPurchase(long amount) {
+        // a sale starts from idle: after an earlier attempt the terminal may still be finishing
+        TerminalStrategy.of(scenario.bench).awaitIdle(scenario);
+        String digits = Long.toString(amount);
+        switch (scenario.profile().sale()) {
+            case SaleStart.ViaSerial(String template) -> scenario.bench.link().send(template.replace("{amount}", digits));
+            case SaleStart.ViaKeys(var keys) -> {
+                for (String k : keys) {
+                    if (k.equals("{amount}")) {
+                        digits.chars().forEach(c -> scenario.bench.rig().press(Key.digit((char) c)));
+                    } else {
+                        scenario.bench.rig().press(Key.ofLabel(k).orElseThrow());
+                    }
+                }
+            }
+        }
+        scenario.awaitOutcome(Outcome.PRESENT_CARD);
+    }
+
+    @When("the cardholder swipes card {card}")
+    public void swipe(TestCard card) {
+        swipeAt(card, scenario.bench.config().rig().swipe().nominalCmPerSecond());
+    }
+
+    @When("the cardholder swipes card {card} at {speed} cm\\/s")
+    public void swipeAt(TestCard card, double speed) {
+        require(card, Technology.STRIPE, "swiped");
+        scenario.use(card);
+        scenario.bench.rig().swipe(card.slot(), speed);
+    }
+
+    @When("the cardholder inserts card {card}")
+    public void insert(TestCard card) {
+        require(card, Technology.CHIP, "inserted");
+        scenario.use(card);
+        scenario.bench.rig().insert(card.slot());
+    }
+
+    @When("the cardholder taps card {card}")
+    public void tap(TestCard card) {
+        require(card, Technology.CONTACTLESS, "tapped");
+        scenario.use(card);
+        scenario.bench.rig().tap(card.slot());
+    }
+
+    @When("the cardholder removes the card")
+    public void remove() {
+        scenario.bench.rig().remove();
+    }
+
+    @When("the cardholder enters the PIN")
+    public void enterPin() {
+        typePin(scenario.card().pin());
+    }
+
+    @When("the cardholder enters a wrong PIN")
+    public void enterWrongPin() {
+        typePin(scenario.card().wrongPin());
+    }
+
+    @When("the cardholder presses {key}")
+    public void press(Key key) {
+        scenario.bench.rig().press(key);
+    }
+
+    @When("the cardholder pays {amount} by swiping card {card} with the right PIN")
+    public void paySwipe(long amount, TestCard card) {
+        startPurchase(amount);
+        swipe(card);
+        enterPin();
+    }
+
+    @When("the cardholder pays {amount} by swiping card {card} with a wrong PIN")
+    public void paySwipeWrongPin(long amount, TestCard card) {
+        startPurchase(amount);
+        swipe(card);
+        enterWrongPin();
+    }
+
+    @When("the cardholder pays {amount} by inserting card {card} with the right PIN")
+    public void payInsert(long amount, TestCard card) {
+        startPurchase(amount);
+        insert(card);
+        enterPin();
+    }
+
+    /** Waits for the PIN prompt (typing into a terminal that is not asking would prove nothing), then types. */
+    private void typePin(String pin) {
+        scenario.awaitOutcome(Outcome.ENTER_PIN);
+        scenario.pinTyped = pin;
+        for (char c : pin.toCharArray()) {
+            scenario.bench.rig().press(Key.digit(c));
+        }
+        scenario.bench.rig().press(Key.ENTER);
+    }
+
+    private static void require(TestCard card, Technology technology, String how) {
+        if (!card.has(technology)) {
+            throw new BadInputException(card.id() + " in the deck",
+                    "has no " + technology.name().toLowerCase() + ", so it cannot be " + how + " (it has "
+                            + card.technologies() + ")");
+        }
+    }
+}

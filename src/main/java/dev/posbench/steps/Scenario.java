@@ -1,0 +1,102 @@
+package dev.posbench.steps;
+
+import dev.posbench.bench.Bench;
+import dev.posbench.cards.TestCard;
+import dev.posbench.rig.ActuationLog;
+import dev.posbench.terminal.Cursor;
+import dev.posbench.terminal.Transcript.Line;
+import dev.posbench.terminal.Outcome;
+import dev.posbench.terminal.TerminalProfile;
+import dev.posbench.terminal.Transcript;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * What one scenario has done so far: where its part of the transcript and the actuation log
+ * begins, the card in play, and the cursor that outcome waits advance. Cucumber's picocontainer
+ * gives every step class of a scenario the same instance.
+ */
+public final class Scenario {
+
+    final Bench bench;
+    Transcript.Mark transcriptStart;
+    ActuationLog.Mark actuationStart;
+    Cursor cursor;
+    TestCard card;
+    /** The last PIN typed, to check the PIN block against; never logged. */
+    String pinTyped;
+    final List<TestCard> cardsUsed = new ArrayList<>();
+
+    public Scenario() {
+        this.bench = BenchRun.current();
+    }
+
+    TerminalProfile profile() {
+        return bench.config().profile();
+    }
+
+    Transcript transcript() {
+        return bench.link().transcript();
+    }
+
+    /** Starts the scenario's view of the terminal here: earlier lines belong to earlier scenarios. */
+    void begin() {
+        transcriptStart = transcript().mark();
+        cursor = transcript().cursorAtEnd();
+        actuationStart = bench.rig().log().mark();
+    }
+
+    void use(TestCard card) {
+        this.card = card;
+        if (!cardsUsed.contains(card)) {
+            cardsUsed.add(card);
+        }
+    }
+
+    TestCard card() {
+        if (card == null) {
+            throw new dev.posbench.BadInputException("scenario",
+                    "a step needs the card in play, but no card was swiped, inserted or tapped yet");
+        }
+        return card;
+    }
+
+    Duration outcomeWait() {
+        return profile().timeouts().outcomeWait();
+    }
+
+    String describe(Outcome outcome) {
+        return outcome + " (" + profile().file() + " outcomes." + outcome + ": /" + profile().pattern(outcome) + "/)";
+    }
+
+    /** Waits, event-driven, for the next line that shows this outcome. */
+    Line awaitOutcome(Outcome outcome) {
+        return transcript().await(cursor, profile().pattern(outcome), outcomeWait(), describe(outcome));
+    }
+
+    /** Where a terminal waits for a person: from any of these it sends nothing to the bank on its own. */
+    private static final List<Outcome> WAITING = List.of(Outcome.IDLE, Outcome.REMOVE_CARD, Outcome.PRESENT_CARD,
+            Outcome.READ_ERROR, Outcome.INSERT_CHIP, Outcome.ENTER_PIN, Outcome.ENTER_OTP, Outcome.INSERT_AND_PIN);
+
+    /**
+     * Waits until the terminal has done all it will do without the cardholder: back at idle, or
+     * showing a prompt. Checks of what did not happen ("no authorization") are only sound after this.
+     */
+    void settle() {
+        String alternatives = WAITING.stream().map(o -> "(?:" + pattern(o) + ")").collect(Collectors.joining("|"));
+        transcript().awaitLast(Pattern.compile(alternatives), outcomeWait(),
+                "the terminal to wait for the cardholder (one of " + WAITING + ")");
+    }
+
+    Optional<Line> shown(Outcome outcome) {
+        return transcript().find(transcriptStart, profile().pattern(outcome));
+    }
+
+    Pattern pattern(Outcome outcome) {
+        return profile().pattern(outcome);
+    }
+}

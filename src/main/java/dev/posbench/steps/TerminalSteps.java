@@ -1,0 +1,36 @@
+package dev.posbench.steps;
+
+import dev.posbench.terminal.Transcript.Line;
+import dev.posbench.terminal.Outcome;
+import io.cucumber.java.en.Given;
+import io.cucumber.java.en.Then;
+import java.util.Optional;
+
+/** What the terminal shows, checked against its profile's texts. */
+public final class TerminalSteps {
+
+    private final Scenario scenario;
+
+    public TerminalSteps(Scenario scenario) {
+        this.scenario = scenario;
+    }
+
+    @Given("the terminal is idle")
+    public void idle() {
+        TerminalStrategy.of(scenario.bench).awaitIdle(scenario);
+    }
+
+    @Then("the terminal shows {outcome}")
+    public void shows(Outcome outcome) {
+        scenario.awaitOutcome(outcome);
+    }
+
+    @Then("the terminal never showed {outcome}")
+    public void neverShowed(Outcome outcome) {
+        Optional<Line> line = scenario.shown(outcome);
+        if (line.isPresent()) {
+            throw new AssertionError("the terminal showed " + scenario.describe(outcome) + " at "
+                    + line.get().at() + ": \"" + dev.posbench.channel.Pans.maskAll(line.get().text()) + "\"");
+        }
+    }
+}
