@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * INV-1..INV-5 of the catalog, checked after every scenario whatever its steps asserted. Every
@@ -37,7 +38,10 @@ final class Invariants {
         noClearPin(journal, lines, violations);
         oneAuthorizationPerAttemptAndReversals(journal, violations);
         if (!violations.isEmpty()) {
-            throw new AssertionError("invariants violated:\n  " + String.join("\n  ", violations));
+            // the first line names the ids: it is what the run summary shows
+            String ids = violations.stream().map(v -> v.substring(0, v.indexOf(' '))).distinct()
+                    .collect(Collectors.joining(", "));
+            throw new AssertionError("invariants violated: " + ids + "\n  " + String.join("\n  ", violations));
         }
     }
 

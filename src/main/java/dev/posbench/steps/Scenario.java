@@ -2,6 +2,7 @@ package dev.posbench.steps;
 
 import dev.posbench.bench.Bench;
 import dev.posbench.cards.TestCard;
+import dev.posbench.channel.Pans;
 import dev.posbench.rig.ActuationLog;
 import dev.posbench.terminal.Cursor;
 import dev.posbench.terminal.Transcript.Line;
@@ -73,9 +74,25 @@ public final class Scenario {
         return outcome + " (" + profile().file() + " outcomes." + outcome + ": /" + profile().pattern(outcome) + "/)";
     }
 
-    /** Waits, event-driven, for the next line that shows this outcome. */
+    /**
+     * Waits, event-driven, for the next line that shows this outcome. A result (not a prompt) that
+     * has not shown by the time the terminal finishes the transaction (idle, or asking for the card
+     * back) will not show at all: the wait fails there and then instead of running out its timeout.
+     */
     Line awaitOutcome(Outcome outcome) {
-        return transcript().await(cursor, profile().pattern(outcome), outcomeWait(), describe(outcome));
+        Pattern wanted = profile().pattern(outcome);
+        if (WAITING.contains(outcome)) {
+            return transcript().await(cursor, wanted, outcomeWait(), describe(outcome));
+        }
+        Pattern finished = Pattern.compile("(?:" + pattern(Outcome.IDLE) + ")|(?:" + pattern(Outcome.REMOVE_CARD) + ")");
+        Pattern either = Pattern.compile("(?:" + wanted + ")|" + finished);
+        Line line = transcript().await(cursor, either, outcomeWait(), describe(outcome));
+        if (!wanted.matcher(line.text()).find()) {
+            throw new AssertionError("expected " + describe(outcome) + ", but the terminal finished the transaction"
+                    + " without showing it (\"" + Pans.maskAll(line.text()) + "\" at " + line.at() + "); this scenario's"
+                    + " transcript:\n" + transcript().render(transcriptStart));
+        }
+        return line;
     }
 
     /** Where a terminal waits for a person: from any of these it sends nothing to the bank on its own. */

@@ -1,0 +1,135 @@
+package dev.posbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.posbench.BadInputException;
+import dev.posbench.bench.Bench;
+import dev.posbench.config.BenchConfig;
+import dev.posbench.sim.PseudoTerminal;
+import dev.posbench.terminal.SerialLink;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Bad input ends with one clear message naming the file, field or device, exit code 2, and nothing left on. */
+class BadInputTest {
+
+    @Test
+    void unknownCardIdNamesTheDeckAndItsIds() {
+        PosbenchRun run = PosbenchRun.run("--features", "src/test/resources/features/unknown-card.feature");
+        assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.out() + run.err());
+        assertTrue(run.row("CV-01").contains("BAD INPUT"), run.out());
+        assertTrue(run.out().contains("bench-config/cards.yaml: no card with id \"stripe-unionpey\""), run.out());
+        assertTrue(run.out().contains("stripe-unionpay"), "the message lists the ids the deck has");
+    }
+
+    @Test
+    void undefinedStepIsBadInput() {
+        PosbenchRun run = PosbenchRun.run("--features", "src/test/resources/features/undefined-step.feature");
+        assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().contains("matches no step definition"), run.err());
+    }
+
+    @Test
+    void missingProfileFieldNamesFileAndFieldAndWritesNothing() throws IOException {
+        Path config = copyOfBenchConfig();
+        Path profile = config.resolve("terminals/reference.yaml");
+        Files.writeString(profile, Files.readString(profile).replaceFirst("(?m)^  host: .*\\n", ""));
+        Path reports = PosbenchRun.tempDir().resolve("reports");
+        PosbenchRun run = PosbenchRun.execute("run", "--config", config.toString(), "--reports", reports.toString());
+        assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.out() + run.err());
+        assertEquals("posbench: " + profile + ": timeouts.host: missing", run.err().strip());
+        assertFalse(Files.exists(reports), "a run that cannot start writes nothing");
+    }
+
+    @Test
+    void checkVerbReportsTheSameFault() throws IOException {
+        Path config = copyOfBenchConfig();
+        Path cards = config.resolve("cards.yaml");
+        Files.writeString(cards, Files.readString(cards).replaceFirst("expiry: \"3012\"", "expiry: \"3013\""));
+        PosbenchRun run = PosbenchRun.execute("check", "--config", config.toString());
+        assertEquals(ExitCode.BAD_INPUT, run.exitCode());
+        assertTrue(run.err().contains(cards + ": cards[0].expiry: \"3013\" is not an expiry as YYMM"), run.err());
+        assertEquals(ExitCode.PASSED, PosbenchRun.execute("check").exitCode());
+    }
+
+    @Test
+    void busySerialPortNamesTheDeviceBeforeAnyPinMoves() throws IOException {
+        try (PseudoTerminal pty = PseudoTerminal.open();
+                SerialLink holder = SerialLink.open(pty.devicePath().toString(), BenchConfig.load(Path.of("bench-config")).profile().serial())) {
+            Path config = copyOfBenchConfig();
+            Path rig = config.resolve("rig.yaml");
+            Files.writeString(rig, Files.readString(rig)
+                    .replace("kind: sim", "kind: pi")
+                    .replace("port: /dev/ttyUSB0", "port: " + holder.device()));
+            PosbenchRun run = PosbenchRun.execute("run", "--config", config.toString(), "--no-html",
+                    "--reports", PosbenchRun.tempDir().toString());
+            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().startsWith("posbench: " + holder.device() + ": busy"), run.err());
+            assertEquals(1, run.err().strip().lines().count(), "one message: " + run.err());
+        }
+    }
+
+    @Test
+    void missingSerialDeviceIsNamed() throws IOException {
+        Path config = copyOfBenchConfig();
+        Path rig = config.resolve("rig.yaml");
+        Files.writeString(rig, Files.readString(rig).replace("kind: sim", "kind: pi")
+                .replace("port: /dev/ttyUSB0", "port: /dev/ttyNOPE7"));
+        PosbenchRun run = PosbenchRun.execute("run", "--config", config.toString(), "--no-html");
+        assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.out() + run.err());
+        assertTrue(run.err().startsWith("posbench: /dev/ttyNOPE7: no such serial device"), run.err());
+    }
+
+    @Test
+    void unknownDefectAndBadOptionsAreBadUsage() {
+        PosbenchRun defect = PosbenchRun.run("--sim-defect", "approve-everything");
+        assertEquals(ExitCode.BAD_INPUT, defect.exitCode());
+        assertTrue(defect.err().contains("approve-on-decline"), "lists the known defects: " + defect.err());
+
+        assertEquals(ExitCode.BAD_INPUT, PosbenchRun.execute("run", "--frobnicate").exitCode());
+        PosbenchRun noMatch = PosbenchRun.run("--tags", "@XX-99");
+        assertEquals(ExitCode.BAD_INPUT, noMatch.exitCode());
+        assertTrue(noMatch.err().contains("no scenario matched --tags @XX-99"), noMatch.err());
+        assertEquals(ExitCode.BAD_INPUT, PosbenchRun.run("--features", "features/nowhere").exitCode());
+    }
+
+    /** A step's bad input ends the scenario; closing the bench still brings every actuator low. */
+    @Test
+    void noActuatorIsLeftOnAfterBadInputMidScenario() {
+        BenchConfig config = BenchConfig.load(Path.of("bench-config"));
+        Bench bench = Bench.start(config, Set.of());
+        try {
+            bench.rig().power(true);
+            bench.rig().insert(config.deck().card("chip-visa").slot());
+            assertTrue(bench.rig().anyOutputHigh());
+            BadInputException bad = org.junit.jupiter.api.Assertions.assertThrows(BadInputException.class,
+                    () -> config.deck().card("no-such-card"));
+            assertTrue(bad.getMessage().startsWith("bench-config/cards.yaml: no card with id"));
+        } finally {
+            bench.close();
+        }
+        assertFalse(bench.rig().anyOutputHigh(), "power relay, insert actuator, selector: all low");
+    }
+
+    static Path copyOfBenchConfig() throws IOException {
+        Path target = PosbenchRun.tempDir().resolve("bench-config");
+        Path source = Path.of("bench-config");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.toList()) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        return target;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.posbench.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One {@code posbench} invocation in this JVM, as the launcher would make it, with what it printed. */
+record PosbenchRun(int exitCode, String out, String err) {
+
+    /** {@code posbench run ARGS} writing its results to a fresh folder, without the HTML report. */
+    static PosbenchRun run(String... args) {
+        List<String> argv = new ArrayList<>(List.of("run", "--no-html", "--reports", tempDir().toString()));
+        argv.addAll(List.of(args));
+        return execute(argv.toArray(String[]::new));
+    }
+
+    static synchronized PosbenchRun execute(String... argv) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
+        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
+            code = Main.execute(argv);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+        PosbenchRun run = new PosbenchRun(code, outBytes.toString(StandardCharsets.UTF_8),
+                errBytes.toString(StandardCharsets.UTF_8));
+        System.out.println("posbench " + String.join(" ", argv) + " -> " + code + "\n" + run.out() + run.err());
+        return run;
+    }
+
+    /** The summary row of the scenario tagged with this id, and the failure line under it if any. */
+    String row(String id) {
+        List<String> lines = out.lines().toList();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(id + " ")) {
+                boolean next = i + 1 < lines.size() && lines.get(i + 1).startsWith(" ");
+                return lines.get(i) + (next ? "\n" + lines.get(i + 1) : "");
+            }
+        }
+        return "(no row for " + id + " in:\n" + out + ")";
+    }
+
+    static Path tempDir() {
+        try {
+            return Files.createTempDirectory("posbench-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.posbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The suite {@code posbench run} runs, on the sound reference terminal: every scenario passes and leaves evidence. */
+class SuiteTest {
+
+    @Test
+    void theWholeSuitePassesAndWritesTheReport() throws IOException {
+        Path reports = PosbenchRun.tempDir();
+        PosbenchRun run = PosbenchRun.execute("run", "--reports", reports.toString());
+        assertEquals(ExitCode.PASSED, run.exitCode(), run.out() + run.err());
+        for (String id : new String[] {"CR-03", "CV-01", "CV-02", "ID-04", "HC-01"}) {
+            assertTrue(run.row(id).contains("PASSED"), run.row(id));
+        }
+        assertTrue(run.out().contains("0 failed"), run.out());
+        assertTrue(run.out().contains("slowest step"), run.out());
+
+        Path index = reports.resolve("allure-report/index.html");
+        assertTrue(Files.size(index) > 10_000, "the single-file report is there");
+        assertTrue(run.out().contains(index.toString()), "the summary names the report");
+        try (Stream<Path> files = Files.list(reports.resolve("allure-results"))) {
+            String evidence = String.join("\n", files.filter(f -> f.toString().endsWith(".txt"))
+                    .map(SuiteTest::read).toList());
+            assertTrue(evidence.contains("DISP"), "the serial transcripts are attached");
+            assertTrue(evidence.contains("0100"), "the bank journals are attached");
+            assertTrue(evidence.contains("swipe slot"), "the actuation logs are attached");
+            for (String pan : new String[] {"4761739001010119", "6225880012345675"}) {
+                assertFalse(evidence.contains(pan), "no full PAN in the evidence");
+            }
+            assertTrue(evidence.contains("622588******5675"), "PANs are masked to 6+4");
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
