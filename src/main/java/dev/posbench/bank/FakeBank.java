@@ -222,7 +222,12 @@ public final class FakeBank implements AutoCloseable {
      * @throws AssertionError naming {@code expected} and listing what the bank did receive (masked)
      */
     public Exchange awaitRequest(Predicate<IsoMessage> p, Duration timeout, String expected) {
-        return journal.await(p, timeout, expected);
+        return journal.await(p, 1, timeout, expected).getFirst();
+    }
+
+    /** Like {@link #awaitRequest}, until {@code count} such requests have arrived; returns the first {@code count}. */
+    public List<Exchange> awaitRequests(Predicate<IsoMessage> p, int count, Duration timeout, String expected) {
+        return journal.await(p, count, timeout, expected);
     }
 
     /** The journal for a report: one block per exchange, PANs masked, PIN blocks hidden. */

@@ -80,16 +80,19 @@ final class Journal implements ServeEventListener {
         }
     }
 
-    /** The first exchange (since the last clear) whose request satisfies {@code p}, waiting for it if there is none yet. */
-    Exchange await(Predicate<IsoMessage> p, Duration timeout, String expected) {
+    /**
+     * The first {@code count} exchanges (since the last clear) whose requests satisfy {@code p},
+     * waiting until that many have arrived.
+     */
+    List<Exchange> await(Predicate<IsoMessage> p, int count, Duration timeout, String expected) {
         long nanos = timeout.toNanos();
         lock.lock();
         try {
             while (true) {
-                for (Exchange e : exchanges) {
-                    if (e.request().filter(p).isPresent()) {
-                        return e;
-                    }
+                List<Exchange> matching = exchanges.stream().filter(e -> e.request().filter(p).isPresent())
+                        .limit(count).toList();
+                if (matching.size() == count) {
+                    return matching;
                 }
                 if (nanos <= 0) {
                     throw new AssertionError("the bank did not receive " + expected + " within "

@@ -64,59 +64,49 @@ sealed interface CardRead {
         }
     }
 
+    /**
+     * Read from an EMV application, over the contacts or the antenna: everything but the entry mode
+     * comes from the selected application, the same way for both interfaces.
+     */
+    sealed interface FromApplication extends CardRead permits ChipCard, Contactless {
+
+        CardApplication application();
+
+        @Override
+        default String pan() {
+            return application().pan();
+        }
+
+        @Override
+        default String expiry() {
+            return application().expiry();
+        }
+
+        /** The track 2 equivalent data, its separator written 'D' as field 35 carries it. */
+        @Override
+        default String track2() {
+            return application().track2Equivalent().replace('=', 'D');
+        }
+
+        @Override
+        default Optional<String> aid() {
+            return Optional.of(application().aid());
+        }
+    }
+
     /** Read from the chip, which stays in the reader until the transaction completes. */
-    record ChipCard(Chip chip, CardApplication application) implements CardRead {
-        @Override
-        public String pan() {
-            return application.pan();
-        }
-
-        @Override
-        public String expiry() {
-            return application.expiry();
-        }
-
+    record ChipCard(Chip chip, CardApplication application) implements FromApplication {
         @Override
         public String entryMode() {
             return ENTRY_CHIP;
         }
-
-        @Override
-        public String track2() {
-            return application.track2Equivalent().replace('=', 'D');
-        }
-
-        @Override
-        public Optional<String> aid() {
-            return Optional.of(application.aid());
-        }
     }
 
     /** Read over the contactless antenna. */
-    record Contactless(CardApplication application) implements CardRead {
-        @Override
-        public String pan() {
-            return application.pan();
-        }
-
-        @Override
-        public String expiry() {
-            return application.expiry();
-        }
-
+    record Contactless(CardApplication application) implements FromApplication {
         @Override
         public String entryMode() {
             return ENTRY_CONTACTLESS;
-        }
-
-        @Override
-        public String track2() {
-            return application.track2Equivalent().replace('=', 'D');
-        }
-
-        @Override
-        public Optional<String> aid() {
-            return Optional.of(application.aid());
         }
     }
 }

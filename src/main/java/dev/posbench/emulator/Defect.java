@@ -65,5 +65,7 @@ public enum Defect {
     /** Never signs on after A0/99, even when the terminal can. */
     NO_SIGN_ON,
     /** A reversal left unanswered after its first attempt is dropped instead of kept pending. */
-    DROP_UNANSWERED_REVERSAL
+    DROP_UNANSWERED_REVERSAL,
+    /** A refused connection is taken for an unanswered request: COMM_TIMEOUT, and a reversal owed for nothing. */
+    REFUSED_AS_TIMEOUT
 }

@@ -103,7 +103,11 @@ final class Host {
                         return validate(request, a);
                     }
                     case Input.HostFailed f when f.exchange() == id -> {
-                        return failed(classify(f.cause()), f.cause().toString());
+                        Failure failure = classify(f.cause());
+                        if (failure == Failure.UNREACHABLE && settings.has(Defect.REFUSED_AS_TIMEOUT)) {
+                            failure = Failure.TIMEOUT;
+                        }
+                        return failed(failure, f.cause().toString());
                     }
                     default -> {
                         // a card pulled meanwhile is noted by the loop; keys and late answers of abandoned exchanges do not matter

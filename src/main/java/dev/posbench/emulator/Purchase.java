@@ -18,6 +18,8 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 /**
  * One purchase, from the sale command to its result on the display. Every way out shows exactly
@@ -30,6 +32,7 @@ final class Purchase {
     private static final int CHIP_TRIES = 3;
     private static final int PIN_MIN = 4;
     private static final int PIN_MAX = 12;
+    private static final int CODE_MIN = 1;
     private static final int CODE_MAX = 12;
 
     /** Which authorization of this purchase an answer belongs to: each allows different follow-ups. */
@@ -37,6 +40,23 @@ final class Purchase {
 
     /** How the cardholder was verified: the PIN block for an online PIN; none for offline PIN or no CVM. */
     private record Verified(Optional<String> pinBlock) {}
+
+    /**
+     * One masked digit entry (the PIN, the SMS code): what sets one apart from the other.
+     *
+     * @param state        the firmware state while the digits are typed
+     * @param prompt       shown at the start and again after CLEAR
+     * @param minDigits    fewest digits ENTER accepts
+     * @param maxDigits    digits beyond these are ignored
+     * @param masked       the display for so many digits typed
+     * @param deadline     when the entry gives up, counted from now
+     * @param restartOnKey every key starts the timeout again (it runs from the last key, not the first)
+     * @param cancels      CANCEL ends the entry ({@link Defect#IGNORE_CANCEL} turns it off for the PIN)
+     * @param echoesDigits the digits themselves go to the display instead of the masked screen
+     *                     ({@link Defect#PIN_ON_DISPLAY})
+     */
+    private record DigitEntry(State state, Screen prompt, int minDigits, int maxDigits, IntFunction<Screen> masked,
+            Supplier<Deadline> deadline, boolean restartOnKey, boolean cancels, boolean echoesDigits) {}
 
     /** What became of a swipe. */
     private sealed interface SwipeOutcome {
@@ -311,10 +331,30 @@ final class Purchase {
      * timeout runs from the last key. Empty when it ended otherwise (its result is shown).
      */
     private Optional<String> readPin(CardRead card) {
-        fw.enter(State.ENTER_PIN);
-        fw.show(Screen.ENTER_PIN);
+        return readDigits(card, new DigitEntry(State.ENTER_PIN, Screen.ENTER_PIN, PIN_MIN, PIN_MAX, Screen::pinStars,
+                this::pinDeadline, true, !settings.has(Defect.IGNORE_CANCEL), settings.has(Defect.PIN_ON_DISPLAY)));
+    }
+
+    private Deadline pinDeadline() {
+        return settings.has(Defect.NO_PIN_TIMEOUT) ? Deadline.NEVER : Deadline.after(settings.pinEntry());
+    }
+
+    /** The SMS code: digits and ENTER within the OTP timeout. Empty when it ended otherwise. */
+    private Optional<String> readCode(CardRead card) {
+        return readDigits(card, new DigitEntry(State.ENTER_OTP, Screen.ENTER_OTP, CODE_MIN, CODE_MAX, Screen::codeStars,
+                () -> Deadline.after(settings.otpEntry()), false, true, false));
+    }
+
+    /**
+     * Masked digit entry: the prompt, one star per digit up to the maximum, CLEAR starts over, ENTER
+     * confirms once there are enough digits, CANCEL ends it; a timeout, or a chip card taken out of
+     * the reader, ends it too. Empty when it ended otherwise than by ENTER (its result is shown).
+     */
+    private Optional<String> readDigits(CardRead card, DigitEntry entry) {
+        fw.enter(entry.state());
+        fw.show(entry.prompt());
         StringBuilder digits = new StringBuilder();
-        Deadline deadline = pinDeadline();
+        Deadline deadline = entry.deadline().get();
         while (true) {
             switch (fw.next(deadline)) {
                 case Input.Expired e -> {
@@ -322,30 +362,32 @@ final class Purchase {
                     return Optional.empty();
                 }
                 case Input.Physical(PhysicalEvent.KeyPressed(Key key)) -> {
-                    deadline = pinDeadline();
+                    if (entry.restartOnKey()) {
+                        deadline = entry.deadline().get();
+                    }
                     switch (key) {
                         case ENTER -> {
-                            if (digits.length() >= PIN_MIN) {
+                            if (digits.length() >= entry.minDigits()) {
                                 return Optional.of(digits.toString());
                             }
                         }
                         case CANCEL -> {
-                            if (!settings.has(Defect.IGNORE_CANCEL)) {
+                            if (entry.cancels()) {
                                 fw.show(Screen.CANCELLED);
                                 return Optional.empty();
                             }
                         }
                         case CLEAR -> {
                             digits.setLength(0);
-                            fw.show(Screen.ENTER_PIN);
+                            fw.show(entry.prompt());
                         }
                         default -> {
-                            if (digits.length() < PIN_MAX) {
+                            if (digits.length() < entry.maxDigits()) {
                                 digits.append((char) ('0' + key.digit()));
-                                if (settings.has(Defect.PIN_ON_DISPLAY)) {
+                                if (entry.echoesDigits()) {
                                     fw.leak(Screen.pinEchoed(digits.toString()).line());
                                 } else {
-                                    fw.show(Screen.pinStars(digits.length()));
+                                    fw.show(entry.masked().apply(digits.length()));
                                 }
                             }
                         }
@@ -356,57 +398,7 @@ final class Purchase {
                     return Optional.empty();
                 }
                 default -> {
-                    // nothing else concerns PIN entry
-                }
-            }
-        }
-    }
-
-    private Deadline pinDeadline() {
-        return settings.has(Defect.NO_PIN_TIMEOUT) ? Deadline.NEVER : Deadline.after(settings.pinEntry());
-    }
-
-    /** The SMS code: digits and ENTER within the OTP timeout. Empty when it ended otherwise. */
-    private Optional<String> readCode(CardRead card) {
-        fw.enter(State.ENTER_OTP);
-        fw.show(Screen.ENTER_OTP);
-        StringBuilder digits = new StringBuilder();
-        Deadline deadline = Deadline.after(settings.otpEntry());
-        while (true) {
-            switch (fw.next(deadline)) {
-                case Input.Expired e -> {
-                    fw.show(Screen.TIMEOUT);
-                    return Optional.empty();
-                }
-                case Input.Physical(PhysicalEvent.KeyPressed(Key key)) -> {
-                    switch (key) {
-                        case ENTER -> {
-                            if (!digits.isEmpty()) {
-                                return Optional.of(digits.toString());
-                            }
-                        }
-                        case CANCEL -> {
-                            fw.show(Screen.CANCELLED);
-                            return Optional.empty();
-                        }
-                        case CLEAR -> {
-                            digits.setLength(0);
-                            fw.show(Screen.ENTER_OTP);
-                        }
-                        default -> {
-                            if (digits.length() < CODE_MAX) {
-                                digits.append((char) ('0' + key.digit()));
-                                fw.show(Screen.codeStars(digits.length()));
-                            }
-                        }
-                    }
-                }
-                case Input.Physical(PhysicalEvent.CardRemoved r) when chipGone(card) -> {
-                    fw.show(Screen.CARD_REMOVED);
-                    return Optional.empty();
-                }
-                default -> {
-                    // nothing else concerns code entry
+                    // nothing else concerns digit entry
                 }
             }
         }

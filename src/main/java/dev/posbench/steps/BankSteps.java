@@ -5,6 +5,7 @@ import dev.posbench.channel.IsoMessage;
 import dev.posbench.channel.PinBlock;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
+import io.cucumber.java.en.When;
 import java.util.List;
 
 /** How the faked bank answers, and what its journal says the terminal sent. */
@@ -30,6 +31,89 @@ public final class BankSteps {
     @Given("the bank counts wrong PINs and locks the PIN on the third")
     public void pinTryCounter() {
         answers("pin-try-counter");
+    }
+
+    @Given("the bank refuses connections")
+    public void refuses() {
+        scenario.bench.bank().refuseConnections();
+    }
+
+    /**
+     * The bank back at its base behaviour, listening, with an empty journal: what it receives from
+     * here on is the terminal's next move. The last authorization's STAN is kept for the checks.
+     */
+    @When("the bank is back to normal")
+    public void backToNormal() {
+        authorizations().stream().reduce((a, b) -> b)
+                .flatMap(e -> e.request()).flatMap(r -> r.field(11))
+                .ifPresent(stan -> scenario.earlierStan = stan);
+        scenario.bench.bank().acceptConnections();
+        scenario.bench.bank().reset();
+    }
+
+    @When("the bank has received the authorization")
+    public void hasReceivedAuthorization() {
+        scenario.bench.bank().awaitRequest(r -> r.mti().equals(IsoMessage.AUTHORIZATION), scenario.outcomeWait(),
+                "an authorization (0100)");
+    }
+
+    @Then("nothing reached the bank")
+    public void nothingReached() {
+        scenario.settle();
+        List<Exchange> journal = scenario.bench.bank().journal();
+        if (!journal.isEmpty()) {
+            throw new AssertionError("the bank received " + journal.size() + " request(s), expected none:\n"
+                    + scenario.bench.bank().renderJournal());
+        }
+    }
+
+    @Then("the bank received a sign-on")
+    public void signOn() {
+        scenario.bench.bank().awaitRequest(r -> r.mti().equals(IsoMessage.SIGN_ON), scenario.outcomeWait(),
+                "a sign-on (0800)");
+    }
+
+    @Then("the last authorization carried the SMS code {string}")
+    public void carriedCode(String code) {
+        List<Exchange> auths = authorizations();
+        if (auths.size() < 2) {
+            throw new AssertionError("expected a second authorization carrying the SMS code, the bank received "
+                    + auths.size() + ":\n" + scenario.bench.bank().renderJournal());
+        }
+        IsoMessage last = auths.getLast().request().orElseThrow();
+        if (!last.field(48).filter(code::equals).isPresent()) {
+            throw new AssertionError("the last authorization does not carry the SMS code in field 48:\n"
+                    + scenario.bench.bank().renderJournal());
+        }
+    }
+
+    /** Waits until that many reversals arrived, then checks no more came while the terminal finished. */
+    @Then("the bank received {int} reversal(s) of the unanswered authorization")
+    public void reversals(int expected) {
+        String stan = lastAuthorizationStan();
+        scenario.bench.bank().awaitRequests(r -> r.mti().equals(IsoMessage.REVERSAL)
+                        && r.field(11).filter(stan::equals).isPresent(), expected, scenario.outcomeWait(),
+                expected + " reversal(s) of the authorization with STAN " + stan);
+        scenario.settle();
+        if (reversalsOf(stan) != expected) {
+            throw new AssertionError("expected " + expected + " reversal(s) of STAN " + stan + ", the bank received "
+                    + reversalsOf(stan) + ":\n" + scenario.bench.bank().renderJournal());
+        }
+    }
+
+    @Then("the first request the bank received was the reversal of the unanswered authorization")
+    public void pendingReversalFirst() {
+        if (scenario.earlierStan == null) {
+            throw new dev.posbench.BadInputException("scenario",
+                    "this step follows \"When the bank is back to normal\" after an unanswered authorization");
+        }
+        Exchange first = scenario.bench.bank().awaitRequest(r -> true, scenario.outcomeWait(), "any request");
+        boolean isIt = first.request().filter(r -> r.mti().equals(IsoMessage.REVERSAL)
+                && r.field(11).filter(scenario.earlierStan::equals).isPresent()).isPresent();
+        if (!isIt) {
+            throw new AssertionError("the first request after the bank came back is not the reversal of STAN "
+                    + scenario.earlierStan + ":\n" + scenario.bench.bank().renderJournal());
+        }
     }
 
     @Then("the bank received no authorization")
@@ -104,6 +188,16 @@ public final class BankSteps {
             throw new AssertionError("the bank received " + reversals.size() + " reversal(s), expected none:\n"
                     + scenario.bench.bank().renderJournal());
         }
+    }
+
+    private String lastAuthorizationStan() {
+        return authorizations().stream().reduce((a, b) -> b).flatMap(Exchange::request).flatMap(r -> r.field(11))
+                .orElseThrow(() -> new AssertionError("the bank received no authorization"));
+    }
+
+    private long reversalsOf(String stan) {
+        return Exchanges.of(scenario.bench.bank().journal(), IsoMessage.REVERSAL).stream()
+                .filter(e -> e.request().flatMap(r -> r.field(11)).filter(stan::equals).isPresent()).count();
     }
 
     private List<Exchange> authorizations() {

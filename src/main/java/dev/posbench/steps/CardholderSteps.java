@@ -78,6 +78,18 @@ public final class CardholderSteps {
         typePin(scenario.card().wrongPin());
     }
 
+    @When("the cardholder enters the SMS code {string}")
+    public void enterCode(String code) {
+        if (!code.matches("\\d{1,12}")) {
+            throw new BadInputException("step argument \"" + code + "\"", "an SMS code is 1 to 12 digits");
+        }
+        scenario.awaitPrompt(Outcome.ENTER_OTP);
+        for (char c : code.toCharArray()) {
+            scenario.bench.rig().press(Key.digit(c));
+        }
+        scenario.bench.rig().press(Key.ENTER);
+    }
+
     @When("the cardholder presses {key}")
     public void press(Key key) {
         scenario.bench.rig().press(key);
@@ -97,6 +109,13 @@ public final class CardholderSteps {
         enterWrongPin();
     }
 
+    @When("the cardholder pays {amount} by inserting card {card} with a wrong PIN")
+    public void payInsertWrongPin(long amount, TestCard card) {
+        startPurchase(amount);
+        insert(card);
+        enterWrongPin();
+    }
+
     @When("the cardholder pays {amount} by inserting card {card} with the right PIN")
     public void payInsert(long amount, TestCard card) {
         startPurchase(amount);
@@ -106,7 +125,7 @@ public final class CardholderSteps {
 
     /** Waits for the PIN prompt (typing into a terminal that is not asking would prove nothing), then types. */
     private void typePin(String pin) {
-        scenario.awaitOutcome(Outcome.ENTER_PIN);
+        scenario.awaitPrompt(Outcome.ENTER_PIN);
         scenario.pinTyped = pin;
         for (char c : pin.toCharArray()) {
             scenario.bench.rig().press(Key.digit(c));

@@ -30,6 +30,8 @@ public final class Scenario {
     TestCard card;
     /** The last PIN typed, to check the PIN block against; never logged. */
     String pinTyped;
+    /** The STAN of the last authorization before the bank was set back to normal. */
+    String earlierStan;
     final List<TestCard> cardsUsed = new ArrayList<>();
 
     public Scenario() {
@@ -107,6 +109,14 @@ public final class Scenario {
         String alternatives = WAITING.stream().map(o -> "(?:" + pattern(o) + ")").collect(Collectors.joining("|"));
         transcript().awaitLast(Pattern.compile(alternatives), outcomeWait(),
                 "the terminal to wait for the cardholder (one of " + WAITING + ")");
+    }
+
+    /**
+     * Waits until the terminal is asking for this input now: its latest line is the prompt. Unlike
+     * {@link #awaitOutcome} it does not care whether an earlier step already saw the prompt.
+     */
+    void awaitPrompt(Outcome prompt) {
+        transcript().awaitLast(pattern(prompt), outcomeWait(), describe(prompt) + " as the terminal's latest line");
     }
 
     Optional<Line> shown(Outcome outcome) {

@@ -52,6 +52,12 @@ record PosbenchRun(int exitCode, String out, String err) {
         return "(no row for " + id + " in:\n" + out + ")";
     }
 
+    /** The outcome column of every summary row of the scenarios tagged with this id. */
+    List<String> outcomes(String id) {
+        return out.lines().filter(l -> l.startsWith(id + " ") || l.startsWith(id + ","))
+                .map(l -> l.substring(l.indexOf(' ')).strip().split("\\s{2,}")[0]).toList();
+    }
+
     static Path tempDir() {
         try {
             return Files.createTempDirectory("posbench-test");
