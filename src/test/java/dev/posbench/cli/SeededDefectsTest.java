@@ -30,7 +30,7 @@ class SeededDefectsTest {
             skip-support-check       | CR-06                                   | expected CARD_NOT_SUPPORTED
             skip-expiry-check        | CR-07                                   | expected CARD_EXPIRED
             skip-luhn-check          | CR-08                                   | expected INVALID_CARD
-            approve-on-decline       | CV-01 CV-09 ID-01 ID-02 ID-03 ID-04 ID-05 ID-06 ID-07 ID-08 ID-09 ID-10 ID-11 ID-12 ID-13 ID-14 ID-15 ID-16 ID-17 HC-07 HC-08 | INV-1
+            approve-on-decline       | CV-01 CV-09 ID-01 ID-02 ID-03 ID-04 ID-05 ID-06 ID-07 ID-08 ID-09 ID-10 ID-11 ID-12 ID-13 ID-14 ID-15 ID-16 ID-17 HC-07 HC-08 | without showing it
             clear-pin-in-request     | CV-01 control                           | field 52
             ignore-pin-tries         | CV-02                                   | expected PIN_TRIES_EXCEEDED
             offline-pin-no-retry     | CV-03                                   |
@@ -38,7 +38,7 @@ class SeededDefectsTest {
             no-pin-timeout           | CV-05                                   | expected TIMEOUT
             ignore-cancel            | CV-06                                   | expected CANCELLED
             omit-otp-code            | CV-07                                   | SMS code
-            no-step-up               | CV-07 CV-08                             |
+            no-step-up               | CV-08                                   | expected INSERT_AND_PIN
             generic-decline          | ID-01 ID-02 ID-04 ID-10 ID-17 HC-07 HC-08 | expected PICK_UP_CARD
             no-reversal              | HC-01 HC-03 HC-04 CR-05                 | a reversal (0400)
             refused-as-timeout       | HC-02                                   | expected HOST_UNREACHABLE
