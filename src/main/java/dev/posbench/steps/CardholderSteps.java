@@ -11,6 +11,12 @@ import io.cucumber.java.en.When;
 /** What the cardholder and the cashier do; the rig does it with its actuators. */
 public final class CardholderSteps {
 
+    /** How the card is presented, in the step's words ("by swiping card ..."). */
+    public enum Presentation { SWIPING, INSERTING, TAPPING }
+
+    /** Which PIN the cardholder types ("with the right PIN" / "with a wrong PIN"). */
+    public enum PinChoice { RIGHT, WRONG }
+
     private final Scenario scenario;
 
     public CardholderSteps(Scenario scenario) {
@@ -95,32 +101,19 @@ public final class CardholderSteps {
         scenario.bench.rig().press(key);
     }
 
-    @When("the cardholder pays {amount} by swiping card {card} with the right PIN")
-    public void paySwipe(long amount, TestCard card) {
+    /** A whole purchase: start it, present the card as said, type the right or a wrong PIN. */
+    @When("the cardholder pays {amount} by {presentation} card {card} with {pinChoice}")
+    public void pay(long amount, Presentation how, TestCard card, PinChoice pin) {
         startPurchase(amount);
-        swipe(card);
-        enterPin();
-    }
-
-    @When("the cardholder pays {amount} by swiping card {card} with a wrong PIN")
-    public void paySwipeWrongPin(long amount, TestCard card) {
-        startPurchase(amount);
-        swipe(card);
-        enterWrongPin();
-    }
-
-    @When("the cardholder pays {amount} by inserting card {card} with a wrong PIN")
-    public void payInsertWrongPin(long amount, TestCard card) {
-        startPurchase(amount);
-        insert(card);
-        enterWrongPin();
-    }
-
-    @When("the cardholder pays {amount} by inserting card {card} with the right PIN")
-    public void payInsert(long amount, TestCard card) {
-        startPurchase(amount);
-        insert(card);
-        enterPin();
+        switch (how) {
+            case SWIPING -> swipe(card);
+            case INSERTING -> insert(card);
+            case TAPPING -> tap(card);
+        }
+        switch (pin) {
+            case RIGHT -> enterPin();
+            case WRONG -> enterWrongPin();
+        }
     }
 
     /** Waits for the PIN prompt (typing into a terminal that is not asking would prove nothing), then types. */

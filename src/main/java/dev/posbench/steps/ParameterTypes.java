@@ -53,6 +53,16 @@ public final class ParameterTypes {
                 "not a key; keys are 0-9, ENTER, CANCEL, CLEAR"));
     }
 
+    @ParameterType("swiping|inserting|tapping")
+    public CardholderSteps.Presentation presentation(String word) {
+        return CardholderSteps.Presentation.valueOf(word.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    @ParameterType("the right PIN|a wrong PIN")
+    public CardholderSteps.PinChoice pinChoice(String words) {
+        return words.equals("the right PIN") ? CardholderSteps.PinChoice.RIGHT : CardholderSteps.PinChoice.WRONG;
+    }
+
     /** Swipe speed in cm/s. */
     @ParameterType("\\d+(?:\\.\\d+)?")
     public double speed(String text) {
