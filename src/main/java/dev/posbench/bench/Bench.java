@@ -41,6 +41,7 @@ public final class Bench implements AutoCloseable {
     private Rig rig;
     private SerialLink link;
     private FakeBank bank;
+    private TerminalStrategy strategy;
 
     private Bench(BenchConfig config) {
         this.config = config;
@@ -61,6 +62,11 @@ public final class Bench implements AutoCloseable {
     }
 
     private void open(Set<String> extraDefects) {
+        openParts(extraDefects);
+        strategy = new TerminalStrategy(rig, link, config.profile());
+    }
+
+    private void openParts(Set<String> extraDefects) {
         RigSpec spec = config.rig();
         TerminalProfile profile = config.profile();
         Set<Defect> defects = defects(extraDefects);
@@ -147,6 +153,11 @@ public final class Bench implements AutoCloseable {
 
     public FakeBank bank() {
         return bank;
+    }
+
+    /** How the bench brings the terminal to idle between scenarios. */
+    public TerminalStrategy strategy() {
+        return strategy;
     }
 
     /**

@@ -26,7 +26,7 @@ public final class CardholderSteps {
     @When("a purchase of {amount} is started")
     public void startPurchase(long amount) {
         // a sale starts from idle: after an earlier attempt the terminal may still be finishing
-        TerminalStrategy.of(scenario.bench).awaitIdle(scenario);
+        scenario.bench.strategy().awaitIdle();
         String digits = Long.toString(amount);
         switch (scenario.profile().sale()) {
             case SaleStart.ViaSerial(String template) -> scenario.bench.link().send(template.replace("{amount}", digits));

@@ -17,7 +17,7 @@ public final class Hooks {
     public void ready() {
         scenario.bench.bank().acceptConnections();
         scenario.bench.bank().reset();
-        TerminalStrategy.of(scenario.bench).ready();
+        scenario.bench.strategy().ready();
         scenario.begin();
     }
 

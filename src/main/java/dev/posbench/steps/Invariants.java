@@ -49,7 +49,7 @@ final class Invariants {
     private void idle(List<String> violations) {
         scenario.bench.rig().remove();
         try {
-            TerminalStrategy.of(scenario.bench).awaitIdle(scenario);
+            scenario.bench.strategy().awaitIdle();
         } catch (OutcomeTimeoutException e) {
             violations.add("INV-5 the terminal is not back at idle: " + e.getMessage());
         }

@@ -73,7 +73,7 @@ public final class Scenario {
     }
 
     String describe(Outcome outcome) {
-        return outcome + " (" + profile().file() + " outcomes." + outcome + ": /" + profile().pattern(outcome) + "/)";
+        return profile().describe(outcome);
     }
 
     /**

@@ -17,7 +17,7 @@ public final class TerminalSteps {
 
     @Given("the terminal is idle")
     public void idle() {
-        TerminalStrategy.of(scenario.bench).awaitIdle(scenario);
+        scenario.bench.strategy().awaitIdle();
     }
 
     @Then("the terminal shows {outcome}")

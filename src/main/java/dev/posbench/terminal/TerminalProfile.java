@@ -85,6 +85,11 @@ public record TerminalProfile(
             List<String> acceptedAids,
             List<String> acceptedBins) {}
 
+    /** The outcome with where its text comes from, for messages: {@code INCORRECT_PIN (file outcomes.INCORRECT_PIN: /.../)}. */
+    public String describe(Outcome outcome) {
+        return outcome + " (" + file + " outcomes." + outcome + ": /" + pattern(outcome) + "/)";
+    }
+
     public Pattern pattern(Outcome outcome) {
         Pattern p = outcomes.get(outcome);
         if (p == null) {
