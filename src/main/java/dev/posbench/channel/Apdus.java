@@ -19,6 +19,10 @@ public final class Apdus {
     /** The proximity payment system environment: the same, for a contactless reader. */
     public static final String PPSE = "2PAY.SYS.DDF01";
 
+    /** The inter-industry class (ISO 7816-4 commands) and the payment systems' proprietary one. */
+    public static final int CLA_ISO = 0x00;
+    public static final int CLA_EMV = 0x80;
+
     public static final int INS_SELECT = 0xA4;
     public static final int INS_GET_PROCESSING_OPTIONS = 0xA8;
     public static final int INS_READ_RECORD = 0xB2;
@@ -58,8 +62,6 @@ public final class Apdus {
     public static final int TAG_ATC = 0x9F36;
     public static final int TAG_APPLICATION_CRYPTOGRAM = 0x9F26;
 
-    private static final int CLA_ISO = 0x00;
-    private static final int CLA_EMV = 0x80;
     /** VERIFY P2: the PIN travels in plaintext, for the card to check. */
     private static final int PLAINTEXT_PIN = 0x80;
     private static final int PIN_BLOCK_LENGTH = 8;

@@ -2,6 +2,8 @@ package dev.posbench.sim;
 
 import static dev.posbench.channel.Apdus.AAC;
 import static dev.posbench.channel.Apdus.ARQC;
+import static dev.posbench.channel.Apdus.CLA_EMV;
+import static dev.posbench.channel.Apdus.CLA_ISO;
 import static dev.posbench.channel.Apdus.TC;
 
 import dev.posbench.channel.Apdus;
@@ -44,8 +46,6 @@ public final class CardChip {
     private static final int AIP = 0x82;
     private static final int TRACK2_EQUIVALENT = 0x57;
 
-    private static final int CLA_ISO = 0x00;
-    private static final int CLA_EMV = 0x80;
     /** Cardholder verification and terminal risk management, no offline data authentication: no keys to simulate. */
     private static final byte[] AIP_VALUE = {0x18, 0x00};
     /** The whole application is one record: SFI 1, record 1, not signed for offline data authentication. */

@@ -79,6 +79,24 @@ class CardChipTest {
     }
 
     @Test
+    void aResponseIsItsDataThenItsStatusWord() {
+        byte[] response = HEX.parseHex("9F170102" + "9000");
+        assertEquals(Apdus.SW_OK, Apdus.statusWord(response));
+        assertEquals("9F170102", HEX.formatHex(Apdus.data(response)));
+        assertEquals(0, Apdus.data(HEX.parseHex("6A82")).length);
+        assertThrows(IllegalArgumentException.class, () -> Apdus.statusWord(new byte[] {(byte) 0x90}));
+    }
+
+    @Test
+    void triesLeftAreTheLowNibbleOf63CxOnly() {
+        assertEquals(2, Apdus.triesLeft(0x63C2));
+        assertEquals(0, Apdus.triesLeft(0x63C0));
+        assertEquals(-1, Apdus.triesLeft(Apdus.SW_PIN_BLOCKED));
+        assertEquals(-1, Apdus.triesLeft(Apdus.SW_OK));
+        assertEquals(-1, Apdus.triesLeft(-1));
+    }
+
+    @Test
     void aPinThatCannotBeEnteredIsRefusedWithoutBeingRepeated() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Apdus.verifyPlaintextPin("12a45"));
         assertFalse(e.getMessage().contains("12a45"));
