@@ -6,21 +6,19 @@ import dev.posbench.bank.FakeBank;
 import dev.posbench.cards.TestCard;
 import dev.posbench.config.BenchConfig;
 import dev.posbench.emulator.Defect;
-import dev.posbench.emulator.ReferenceTerminal;
-import dev.posbench.emulator.Settings;
 import dev.posbench.rig.Rig;
 import dev.posbench.rig.RigSpec;
-import dev.posbench.sim.Mechanics;
-import dev.posbench.sim.PseudoTerminal;
-import dev.posbench.sim.SimCard;
+import dev.posbench.sim.SimulatedTerminal;
+import dev.posbench.sim.TerminalProgram;
 import dev.posbench.terminal.SerialLink;
 import dev.posbench.terminal.TerminalProfile;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -28,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One bench, assembled from its configuration: the rig, the serial link to the terminal, and the
- * faked bank; on the simulated rig also the pseudo-terminal, the mechanics model and the reference
- * terminal. It opens the parts that can refuse (the serial port first: a busy port ends the run
+ * faked bank; on the simulated rig also the serial cable, the mechanics model and the terminal
+ * program behind the terminal contract. It opens the parts that can refuse (the serial port first: a busy port ends the run
  * before any pin moves) and closes them in reverse, always leaving the rig's outputs low.
  */
 public final class Bench implements AutoCloseable {
@@ -42,6 +40,7 @@ public final class Bench implements AutoCloseable {
     private SerialLink link;
     private FakeBank bank;
     private TerminalStrategy strategy;
+    private TerminalProgram program;
 
     private Bench(BenchConfig config) {
         this.config = config;
@@ -63,7 +62,7 @@ public final class Bench implements AutoCloseable {
 
     private void open(Set<String> extraDefects) {
         openParts(extraDefects);
-        strategy = new TerminalStrategy(rig, link, config.profile());
+        strategy = new TerminalStrategy(rig, link, config.profile(), Optional.ofNullable(program));
     }
 
     private void openParts(Set<String> extraDefects) {
@@ -80,17 +79,20 @@ public final class Bench implements AutoCloseable {
             bank = keep(FakeBank.start(config.bank(), issuerPins()));
             return;
         }
-        PseudoTerminal pty = keep(PseudoTerminal.open());
-        link = keep(SerialLink.open(pty.devicePath().toString(), profile.serial()));
+        if (!defects.isEmpty() && !config.program().orElseThrow().isReferenceTerminal()) {
+            throw new BadInputException(config.programField(), "seeded defects (sim.defects, --sim-defect) exist only "
+                    + "in posbench's reference terminal, and this command runs another program");
+        }
+        SimulatedTerminal sim = keep(SimulatedTerminal.cable());
+        link = keep(SerialLink.open(sim.benchDevice().toString(), profile.serial()));
         rig = keep(Rig.simulated(spec));
         bank = keep(FakeBank.start(config.bank(), issuerPins()));
-        ReferenceTerminal terminal = keep(new ReferenceTerminal(
-                emulatorSettings(profile, config.bank(), defects), pty.terminalIn(), pty.terminalOut(), bank.url()));
-        Map<Integer, SimCard> deck = new HashMap<>();
-        for (TestCard card : config.deck().cards().values()) {
-            deck.put(card.slot(), SimCard.of(card));
-        }
-        keep(new Mechanics(rig.pi4j(), spec, deck, terminal));
+        SerialLink serial = link;
+        List<String> defectNames = defects.stream().map(d -> d.name().toLowerCase().replace('_', '-')).toList();
+        sim.connect(rig.pi4j(), spec, config.deck().cards().values(), config.program().orElseThrow(),
+                config.programField(), config.dir(), bank.url().toString(), "json-http", defectNames,
+                why -> serial.transcript().halt(why));
+        program = sim.program();
         if (!defects.isEmpty()) {
             LOG.info("simulated terminal carries seeded defects {}", defects);
         }
@@ -115,17 +117,6 @@ public final class Bench implements AutoCloseable {
         return EnumSet.allOf(Defect.class).stream()
                 .map(d -> d.name().toLowerCase().replace('_', '-'))
                 .collect(Collectors.joining(", "));
-    }
-
-    /** The reference terminal's firmware settings: its timers and capabilities are the ones its profile declares. */
-    static Settings emulatorSettings(TerminalProfile profile, BankSpec bank,
-            Set<Defect> defects) {
-        TerminalProfile.Timeouts t = profile.timeouts();
-        TerminalProfile.Capabilities c = profile.capabilities();
-        return new Settings(c.terminalId(), c.merchantId(), t.boot(), t.presentCard(),
-                t.pinEntry(), t.otpEntry(), t.host(), t.reversalRetries(), c.fallback(), c.signOn(),
-                c.contactlessCvmLimit(), c.readerMinCmPerSecond(), c.readerMaxCmPerSecond(), c.acceptedAids(),
-                c.acceptedBins(), bank.pinKeyHex(), bank.macKeyHex(), defects);
     }
 
     /** The issuer knows its cardholders' PINs: the faked bank verifies PIN blocks against the deck. */
@@ -153,6 +144,11 @@ public final class Bench implements AutoCloseable {
 
     public FakeBank bank() {
         return bank;
+    }
+
+    /** The terminal program, on the simulated rig. */
+    public Optional<TerminalProgram> program() {
+        return Optional.ofNullable(program);
     }
 
     /** How the bench brings the terminal to idle between scenarios. */

@@ -2,11 +2,13 @@ package dev.posbench.bench;
 
 import dev.posbench.channel.Key;
 import dev.posbench.rig.Rig;
+import dev.posbench.sim.TerminalProgram;
 import dev.posbench.terminal.Outcome;
 import dev.posbench.terminal.OutcomeTimeoutException;
 import dev.posbench.terminal.SerialLink;
 import dev.posbench.terminal.TerminalProfile;
 import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,17 +24,26 @@ public final class TerminalStrategy {
     private final Rig rig;
     private final SerialLink link;
     private final TerminalProfile profile;
+    private final Optional<TerminalProgram> program;
     private boolean powered;
 
-    TerminalStrategy(Rig rig, SerialLink link, TerminalProfile profile) {
+    TerminalStrategy(Rig rig, SerialLink link, TerminalProfile profile, Optional<TerminalProgram> program) {
         this.rig = rig;
         this.link = link;
         this.profile = profile;
+        this.program = program;
     }
 
-    /** Before a scenario: the terminal powered and idle, whatever the last scenario left. */
+    /**
+     * Before a scenario: the terminal powered and idle, whatever the last scenario left.
+     *
+     * @throws dev.posbench.TerminalProgramException when the terminal program broke the contract, now
+     *                                               or earlier in the run: no verdict is possible
+     */
     public synchronized void ready() {
-        if (!powered) {
+        program.ifPresent(TerminalProgram::checkContract);
+        // a program that died while powered (a crash) may have shown idle last: only a power cycle revives it
+        if (!powered || program.map(p -> !p.running()).orElse(false)) {
             powerCycle();
             return;
         }
@@ -57,9 +68,18 @@ public final class TerminalStrategy {
     private void powerCycle() {
         rig.remove();
         rig.power(false);
+        link.transcript().resume();
         rig.power(true);
         powered = true;
-        awaitIdle(profile.timeouts().boot().plus(profile.timeouts().outcomeWait()));
+        try {
+            awaitIdle(profile.timeouts().boot().plus(profile.timeouts().outcomeWait()));
+        } catch (OutcomeTimeoutException e) {
+            // on the simulated rig, a terminal that does not come up is a program that breaks the contract
+            if (program.isPresent()) {
+                throw program.get().notReady(e.getMessage().lines().findFirst().orElse(""));
+            }
+            throw e;
+        }
     }
 
     private void awaitIdle(Duration wait) {

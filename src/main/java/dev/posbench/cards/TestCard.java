@@ -1,6 +1,5 @@
 package dev.posbench.cards;
 
-import dev.posbench.channel.CardApplication;
 import dev.posbench.channel.Pans;
 import java.util.Set;
 
@@ -45,10 +44,6 @@ public record TestCard(
 
     public boolean has(Technology t) {
         return technologies.contains(t);
-    }
-
-    public CardApplication application() {
-        return new CardApplication(aid, pan, expiry, serviceCode);
     }
 
     /** A PIN that is surely wrong for this card: same length, every digit shifted by one. */

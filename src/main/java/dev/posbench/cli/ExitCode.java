@@ -10,6 +10,8 @@ public final class ExitCode {
     public static final int BAD_INPUT = 2;
     /** posbench itself could not finish (the report could not be generated, an unexpected error). */
     public static final int BENCH_ERROR = 3;
+    /** The terminal program on the simulated rig broke the terminal contract: no verdict on the terminal. */
+    public static final int BROKEN_PROGRAM = 4;
 
     private ExitCode() {}
 }

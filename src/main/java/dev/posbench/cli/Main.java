@@ -1,6 +1,7 @@
 package dev.posbench.cli;
 
 import dev.posbench.BadInputException;
+import dev.posbench.TerminalProgramException;
 import dev.posbench.config.BenchConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,7 +29,11 @@ public final class Main implements Callable<Integer> {
     /** Runs a verb and returns its exit code (tests call this; main exits with it). */
     public static int execute(String... args) {
         CommandLine cli = new CommandLine(new Main());
-        cli.setExitCodeExceptionMapper(e -> e instanceof BadInputException ? ExitCode.BAD_INPUT : ExitCode.BENCH_ERROR);
+        cli.setExitCodeExceptionMapper(e -> switch (e) {
+            case BadInputException bad -> ExitCode.BAD_INPUT;
+            case TerminalProgramException broken -> ExitCode.BROKEN_PROGRAM;
+            default -> ExitCode.BENCH_ERROR;
+        });
         cli.setParameterExceptionHandler((e, argv) -> {
             PrintWriter err = e.getCommandLine().getErr();
             err.println("posbench: " + e.getMessage());
@@ -39,6 +44,10 @@ public final class Main implements Callable<Integer> {
             if (e instanceof BadInputException bad) {
                 commandLine.getErr().println("posbench: " + bad.getMessage());
                 return ExitCode.BAD_INPUT;
+            }
+            if (e instanceof TerminalProgramException broken) {
+                commandLine.getErr().println("posbench: " + broken.getMessage());
+                return ExitCode.BROKEN_PROGRAM;
             }
             commandLine.getErr().println("posbench: internal error: " + e);
             e.printStackTrace(commandLine.getErr());

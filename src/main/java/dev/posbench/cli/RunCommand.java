@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run the failure-path scenarios on the rig in the configuration folder, write the Allure "
                 + "report, print a summary.",
-                "Exit codes: 0 all passed, 1 a scenario failed, 2 bad usage or configuration, 3 posbench could not finish."})
+                "Exit codes: 0 all passed, 1 a scenario failed, 2 bad usage or configuration, 3 posbench could not finish, "
+                        + "4 the terminal program broke the terminal contract."})
 final class RunCommand implements Callable<Integer> {
 
     /** The glue that ships with posbench; --glue adds a user's own packages to it. */
@@ -114,6 +115,10 @@ final class RunCommand implements Callable<Integer> {
         if (undefined) {
             System.err.println("posbench: a step matches no step definition (see UNDEFINED above; "
                     + "the README lists the steps)");
+        }
+        if (result.brokenProgram().isPresent()) {
+            System.err.println("posbench: " + result.brokenProgram().get().message().lines().findFirst().orElse(""));
+            return ExitCode.BROKEN_PROGRAM;
         }
         if (result.hasBadInput() || undefined) {
             return ExitCode.BAD_INPUT;

@@ -9,6 +9,7 @@ import dev.posbench.cards.TestCard.StripeCondition;
 import dev.posbench.cards.TestCard.Technology;
 import dev.posbench.channel.Key;
 import dev.posbench.rig.RigSpec;
+import dev.posbench.sim.TerminalCommand;
 import dev.posbench.terminal.Outcome;
 import dev.posbench.terminal.TerminalProfile;
 import java.nio.charset.Charset;
@@ -21,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -30,7 +32,8 @@ import java.util.regex.PatternSyntaxException;
  * Everything in a {@code bench-config/} folder, loaded and checked as a whole before anything is
  * switched on: a run with a bad field ends before the first pin moves.
  */
-public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDeck deck, BankSpec bank) {
+public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDeck deck, BankSpec bank,
+        Optional<TerminalCommand> program) {
 
     public static BenchConfig load(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -42,7 +45,65 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
         TerminalProfile profile = profile(YamlFile.read(profilePath));
         CardDeck deck = deck(YamlFile.read(dir.resolve("cards.yaml")), rig);
         BankSpec bank = bank(YamlFile.read(dir.resolve("bank.yaml")), dir);
-        return new BenchConfig(dir, rig, profile, deck, bank);
+        Optional<TerminalCommand> program = rig.kind() == RigSpec.Kind.SIM
+                ? Optional.of(program(rigFile.child("terminal"), dir))
+                : Optional.empty();
+        return new BenchConfig(dir, rig, profile, deck, bank, program);
+    }
+
+    /** Where messages about the terminal program point: the field that names it. */
+    public String programField() {
+        return dir.resolve("rig.yaml") + ": terminal.command";
+    }
+
+    /**
+     * The terminal program of the simulated rig ({@code docs/terminal-contract.md}): a command
+     * that can be found and run, in a folder that exists, with placeholders the contract defines.
+     */
+    static TerminalCommand program(YamlFile t, Path dir) {
+        if (!t.has("command")) {
+            throw t.error("command", "missing: the simulated rig runs the terminal under test as a program "
+                    + "(docs/terminal-contract.md); the reference terminal's command is in bench-config/rig.yaml");
+        }
+        List<String> argv = t.texts("command");
+        if (argv.isEmpty() || argv.getFirst().isBlank()) {
+            throw t.error("command", "empty: give the program and its arguments, e.g. [\"python3\", \"terminal.py\"]");
+        }
+        Path workdir = dir.resolve(t.optionalText("workdir").orElse(".")).toAbsolutePath().normalize();
+        if (!Files.isDirectory(workdir)) {
+            throw t.error("workdir", workdir + " is not a folder");
+        }
+        TerminalCommand command = new TerminalCommand(argv, workdir);
+        List<String> unknown = command.unknownPlaceholders();
+        if (!unknown.isEmpty()) {
+            throw t.error("command", "unknown placeholder " + String.join(", ", unknown) + "; the contract defines "
+                    + new TreeSet<>(TerminalCommand.PLACEHOLDERS).stream().map(p -> "${" + p + "}").toList());
+        }
+        String program = argv.getFirst();
+        if (!program.equals("${java}") && findExecutable(program, workdir).isEmpty()) {
+            throw t.error("command", "\"" + program + "\" is not an executable file"
+                    + (program.contains("/") ? " (relative to " + workdir + ")" : " on the PATH"));
+        }
+        return command;
+    }
+
+    /** As the kernel's exec with a PATH search would find it: a name with a slash is a path, anything else is looked up. */
+    private static Optional<Path> findExecutable(String program, Path workdir) {
+        if (program.contains("/")) {
+            Path p = workdir.resolve(program);
+            return Files.isRegularFile(p) && Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String entry : path.split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(entry, program);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
     }
 
     static RigSpec rig(YamlFile f) {

@@ -9,12 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import dev.posbench.channel.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A YAML node that knows its file and field path, so every complaint about it names both:
@@ -23,7 +22,6 @@ import java.util.regex.Pattern;
 final class YamlFile {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|min)");
 
     private final Path file;
     private final String path;
@@ -205,16 +203,8 @@ final class YamlFile {
 
     Duration duration(String field) {
         String s = text(field);
-        Matcher m = DURATION.matcher(s);
-        if (!m.matches()) {
-            throw error(field, "\"" + s + "\" is not a duration such as 1500ms, 3s or 2min");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            default -> Duration.ofMinutes(n);
-        };
+        return Durations.parse(s)
+                .orElseThrow(() -> error(field, "\"" + s + "\" is not a duration such as 1500ms, 3s or 2min"));
     }
 
     Duration millis(String field) {

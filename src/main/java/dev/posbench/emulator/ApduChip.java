@@ -1,8 +1,6 @@
 package dev.posbench.emulator;
 
 import dev.posbench.channel.Apdus;
-import dev.posbench.channel.CardApplication;
-import dev.posbench.channel.Chip;
 import dev.posbench.channel.Tlv;
 import java.io.ByteArrayOutputStream;
 import java.util.HexFormat;

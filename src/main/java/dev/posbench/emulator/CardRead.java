@@ -1,7 +1,5 @@
 package dev.posbench.emulator;
 
-import dev.posbench.channel.CardApplication;
-import dev.posbench.channel.Chip;
 import dev.posbench.channel.Pans;
 import java.util.Optional;
 

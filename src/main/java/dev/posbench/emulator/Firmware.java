@@ -2,6 +2,7 @@ package dev.posbench.emulator;
 
 import dev.posbench.channel.Pans;
 import dev.posbench.channel.PhysicalEvent;
+import dev.posbench.channel.WorldMessage;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.OutputStream;
@@ -52,15 +53,19 @@ final class Firmware {
     private final Settings settings;
     private final BlockingQueue<Input> inputs;
     private final OutputStream serialOut;
-    private final Flash flash = new Flash();
+    private final Flash flash;
     private final Host host;
+    private final ChipReader chips;
     private State state = State.OFF;
     /** Whether a card sits in the chip reader: physical, so tracked with the power off too. */
     private boolean cardInReader;
     private boolean serialBroken;
 
-    Firmware(Settings settings, BlockingQueue<Input> inputs, OutputStream serialOut, URI bankUrl) {
+    Firmware(Settings settings, BlockingQueue<Input> inputs, OutputStream serialOut, URI bankUrl, ChipReader chips,
+            Flash flash) {
         this.settings = settings;
+        this.flash = flash;
+        this.chips = chips;
         this.inputs = inputs;
         this.serialOut = serialOut;
         this.host = new Host(this, settings, bankUrl, flash);
@@ -123,7 +128,7 @@ final class Firmware {
             }
             switch (in) {
                 case Input.Stop s -> throw new Stopped();
-                case Input.Physical(PhysicalEvent.PowerChanged(boolean on)) -> {
+                case Input.Power(boolean on) -> {
                     if (!on) {
                         throw new PowerLost();
                     }
@@ -153,6 +158,11 @@ final class Firmware {
 
     boolean cardInReader() {
         return cardInReader;
+    }
+
+    /** A session with the card now on that reader: powered up afresh, nothing selected yet. */
+    Chip chip(WorldMessage.Reader reader) {
+        return chips.connect(reader);
     }
 
     void show(Screen screen) {
@@ -191,7 +201,7 @@ final class Firmware {
             }
             switch (in) {
                 case Input.Stop s -> throw new Stopped();
-                case Input.Physical(PhysicalEvent.PowerChanged(boolean on)) when on -> {
+                case Input.Power(boolean on) when on -> {
                     return;
                 }
                 case Input.Physical(PhysicalEvent.CardInserted c) -> cardInReader = true;

@@ -5,6 +5,9 @@ import dev.posbench.channel.PhysicalEvent;
 /** What the firmware's event loop reacts to. Every thread but the loop's only posts these. */
 sealed interface Input {
 
+    /** The power relay switched: on boots the firmware, off loses everything volatile. */
+    record Power(boolean on) implements Input {}
+
     /** The rig's mechanics did something to the terminal. */
     record Physical(PhysicalEvent event) implements Input {}
 

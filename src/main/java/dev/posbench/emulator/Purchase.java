@@ -1,13 +1,13 @@
 package dev.posbench.emulator;
 
-import dev.posbench.channel.CardApplication;
-import dev.posbench.channel.Chip;
+import dev.posbench.channel.Apdus;
 import dev.posbench.channel.IsoMessage;
 import dev.posbench.channel.Key;
 import dev.posbench.channel.Pans;
 import dev.posbench.channel.PhysicalEvent;
 import dev.posbench.channel.PinBlock;
 import dev.posbench.channel.Track2;
+import dev.posbench.channel.WorldMessage;
 import dev.posbench.emulator.CardRead.ChipCard;
 import dev.posbench.emulator.CardRead.Contactless;
 import dev.posbench.emulator.CardRead.Swiped;
@@ -132,9 +132,9 @@ final class Purchase {
                     }
                 }
                 case PhysicalEvent.CardInserted insert -> {
-                    Optional<CardApplication> app = insert.chip().powerUpAndSelect();
-                    if (app.isPresent()) {
-                        return Optional.of(new ChipCard(insert.chip(), app.get()));
+                    Optional<ChipCard> chip = readChip();
+                    if (chip.isPresent()) {
+                        return Optional.<CardRead>of(chip.get());
                     }
                     chipFailures++;
                     fw.log("CHIP DID NOT ANSWER " + chipFailures);
@@ -145,7 +145,14 @@ final class Purchase {
                     deadline = Deadline.after(settings.presentCard());
                 }
                 case PhysicalEvent.CardTapped tap -> {
-                    return Optional.of(new Contactless(tap.application()));
+                    Optional<CardApplication> app = fw.chip(WorldMessage.Reader.CONTACTLESS).powerUpAndSelect();
+                    if (app.isPresent()) {
+                        return Optional.of(new Contactless(app.get()));
+                    }
+                    // the card left the field, or did not answer, before it was read: tap again
+                    fw.log("CONTACTLESS READ FAILED");
+                    fw.show(Screen.READ_ERROR);
+                    deadline = Deadline.after(settings.presentCard());
                 }
                 case PhysicalEvent.KeyPressed(Key key) when key == Key.CANCEL -> {
                     fw.show(Screen.CANCELLED);
@@ -156,6 +163,12 @@ final class Purchase {
                 }
             }
         }
+    }
+
+    /** Powers the inserted card's chip and selects its payment application; empty when the chip does not answer. */
+    private Optional<ChipCard> readChip() {
+        Chip chip = fw.chip(WorldMessage.Reader.CONTACT);
+        return chip.powerUpAndSelect().map(app -> new ChipCard(chip, app));
     }
 
     private SwipeOutcome readSwipe(PhysicalEvent.CardSwiped swipe, boolean fallback) {
@@ -305,15 +318,15 @@ final class Purchase {
             }
             int sw = chip.verify(pin.get());
             fw.log("VERIFY %04X".formatted(sw));
-            int triesLeft = Chip.triesLeft(sw);
-            if (sw == Chip.SW_OK) {
+            int triesLeft = Apdus.triesLeft(sw);
+            if (sw == Apdus.SW_OK) {
                 return Optional.of(new Verified(Optional.empty()));
             } else if (triesLeft > 0) {
                 fw.show(Screen.incorrectPin(triesLeft));
                 if (settings.has(Defect.OFFLINE_PIN_NO_RETRY)) {
                     return Optional.empty();
                 }
-            } else if (triesLeft == 0 || sw == Chip.SW_PIN_BLOCKED) {
+            } else if (triesLeft == 0 || sw == Apdus.SW_PIN_BLOCKED) {
                 if (ignoreBlocked) {
                     return Optional.of(new Verified(Optional.empty()));
                 }
@@ -571,9 +584,9 @@ final class Purchase {
                     return Optional.empty();
                 }
                 case Input.Physical(PhysicalEvent.CardInserted insert) -> {
-                    Optional<CardApplication> app = insert.chip().powerUpAndSelect();
-                    if (app.isPresent()) {
-                        return Optional.of(new ChipCard(insert.chip(), app.get()));
+                    Optional<ChipCard> chip = readChip();
+                    if (chip.isPresent()) {
+                        return chip;
                     }
                     fw.show(Screen.CHIP_ERROR);
                     deadline = Deadline.after(settings.presentCard());

@@ -19,10 +19,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reference card-payment terminal, the device under test on the simulated rig. It sees only a
- * terminal's channels: the physical events the rig's mechanics cause ({@link #accept}), its serial
- * console (a plain-text ECR/debug console, UTF-8, CRLF lines) and the bank's URL.
+ * terminal's channels: the physical events the rig's mechanics cause ({@link #accept}), its chip
+ * readers, its serial console (a plain-text ECR/debug console, UTF-8, CRLF lines) and the bank's URL.
+ * {@link Main} wires it to the terminal contract; the emulator's own tests wire it to fakes.
  *
- * <p>It starts unpowered: a {@link PhysicalEvent.PowerChanged PowerChanged(true)} boots it. One
+ * <p>It starts unpowered: {@link #power(boolean) power(true)} boots it. One
  * thread runs the firmware's event loop and another reads the serial line; {@link #close()} stops
  * both and closes the two serial streams, which the terminal owns from construction on.
  *
@@ -31,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * change as {@code DISP <中文> / <ENGLISH>} and everything else as {@code LOG ...}, never with a
  * full PAN or a PIN.
  */
-public final class ReferenceTerminal implements Consumer<PhysicalEvent>, AutoCloseable {
+final class ReferenceTerminal implements Consumer<PhysicalEvent>, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReferenceTerminal.class);
 
@@ -46,8 +47,15 @@ public final class ReferenceTerminal implements Consumer<PhysicalEvent>, AutoClo
      * @param serialIn  what the ECR sends to the terminal's serial port
      * @param serialOut where the terminal's serial port writes to
      * @param bankUrl   where the terminal posts its messages (http or https)
+     * @param chips     the card on the chip reader or over the antenna
      */
-    public ReferenceTerminal(Settings settings, InputStream serialIn, OutputStream serialOut, URI bankUrl) {
+    ReferenceTerminal(Settings settings, InputStream serialIn, OutputStream serialOut, URI bankUrl, ChipReader chips) {
+        this(settings, serialIn, serialOut, bankUrl, chips, new Flash());
+    }
+
+    /** @param flash the terminal's non-volatile memory */
+    ReferenceTerminal(Settings settings, InputStream serialIn, OutputStream serialOut, URI bankUrl, ChipReader chips,
+            Flash flash) {
         requireNonNull(settings, "settings");
         this.serialIn = requireNonNull(serialIn, "serialIn");
         this.serialOut = requireNonNull(serialOut, "serialOut");
@@ -55,7 +63,8 @@ public final class ReferenceTerminal implements Consumer<PhysicalEvent>, AutoClo
         if (bankUrl.getScheme() == null || !bankUrl.getScheme().matches("https?") || bankUrl.getHost() == null) {
             throw new IllegalArgumentException("the bank URL must be an absolute http(s) URL, not " + bankUrl);
         }
-        Firmware firmware = new Firmware(settings, inputs, serialOut, bankUrl);
+        Firmware firmware = new Firmware(settings, inputs, serialOut, bankUrl, requireNonNull(chips, "chips"),
+                requireNonNull(flash, "flash"));
         this.loop = Thread.ofPlatform().name("terminal-" + settings.terminalId()).daemon().unstarted(firmware::run);
         this.reader = Thread.ofPlatform().name("terminal-" + settings.terminalId() + "-serial").daemon()
                 .unstarted(this::readSerial);
@@ -69,6 +78,13 @@ public final class ReferenceTerminal implements Consumer<PhysicalEvent>, AutoClo
         requireNonNull(event, "event");
         if (!closed) {
             inputs.add(new Input.Physical(event));
+        }
+    }
+
+    /** The power relay: on boots the firmware, off cuts it wherever it is (the flash keeps what it keeps). */
+    void power(boolean on) {
+        if (!closed) {
+            inputs.add(new Input.Power(on));
         }
     }
 

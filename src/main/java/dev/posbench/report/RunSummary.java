@@ -1,6 +1,7 @@
 package dev.posbench.report;
 
 import dev.posbench.BadInputException;
+import dev.posbench.TerminalProgramException;
 import dev.posbench.channel.Pans;
 import io.cucumber.plugin.ConcurrentEventListener;
 import io.cucumber.plugin.event.EventPublisher;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -166,37 +168,54 @@ public final class RunSummary implements ConcurrentEventListener {
         }
     }
 
+    /** Whose fault a failure is: the run's exit code and the summary's wording follow it. */
+    public enum Cause {
+        /** The terminal did something the catalog says it must not (or the bench broke). */
+        TERMINAL,
+        /** The bench's configuration or a feature is wrong, not the terminal. */
+        BAD_INPUT,
+        /** The terminal program broke the terminal contract: there is no verdict on the terminal. */
+        BROKEN_PROGRAM
+    }
+
     /**
-     * What went wrong, in one line: the first line of the error's message (masked).
-     *
-     * @param badInput whether the cause is a {@link BadInputException}: the bench's configuration or
-     *                 a feature is wrong, not the terminal
+     * What went wrong, in one line: the first line of the error's message (masked); for a broken
+     * terminal program the whole message, which quotes the program's last output.
      */
-    public record Failure(String message, boolean badInput) {
+    public record Failure(String message, Cause cause) {
 
         public Failure {
             message = Pans.maskAll(message);
         }
 
+        public boolean badInput() {
+            return cause == Cause.BAD_INPUT;
+        }
+
         static Failure of(Throwable error, Status status, String badStep) {
             if (error == null) {
                 String what = status.name().toLowerCase(Locale.ROOT) + " step";
-                return new Failure(badStep == null ? what : what + ": " + badStep.strip(), false);
+                return new Failure(badStep == null ? what : what + ": " + badStep.strip(), Cause.TERMINAL);
             }
-            BadInputException badInput = badInputIn(error);
+            BadInputException badInput = causeIn(error, BadInputException.class);
             if (badInput != null) {
-                return new Failure(firstLine(badInput), true);
+                return new Failure(firstLine(badInput), Cause.BAD_INPUT);
+            }
+            TerminalProgramException broken = causeIn(error, TerminalProgramException.class);
+            if (broken != null) {
+                return new Failure(broken.getMessage(), Cause.BROKEN_PROGRAM);
             }
             String line = firstLine(error);
             // a verdict (an assertion) speaks for itself; anything else is named, it may be a bench fault
-            return new Failure(error instanceof AssertionError ? line : error.getClass().getSimpleName() + ": " + line, false);
+            return new Failure(error instanceof AssertionError ? line : error.getClass().getSimpleName() + ": " + line,
+                    Cause.TERMINAL);
         }
 
-        private static BadInputException badInputIn(Throwable error) {
+        private static <T extends Throwable> T causeIn(Throwable error, Class<T> kind) {
             Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
             for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
-                if (t instanceof BadInputException bad) {
-                    return bad;
+                if (kind.isInstance(t)) {
+                    return kind.cast(t);
                 }
             }
             return null;
@@ -228,6 +247,10 @@ public final class RunSummary implements ConcurrentEventListener {
 
         public boolean badInput() {
             return failure.map(Failure::badInput).orElse(false);
+        }
+
+        public boolean brokenProgram() {
+            return failure.map(f -> f.cause() == Cause.BROKEN_PROGRAM).orElse(false);
         }
     }
 
@@ -266,6 +289,13 @@ public final class RunSummary implements ConcurrentEventListener {
             return scenarios.size() - passed() - skipped();
         }
 
+        /** The terminal program's contract violation that made the run meaningless, if one did. */
+        public Optional<Failure> brokenProgram() {
+            return Stream.concat(runFailure.stream(), scenarios.stream().flatMap(s -> s.failure().stream()))
+                    .filter(f -> f.cause() == Cause.BROKEN_PROGRAM)
+                    .findFirst();
+        }
+
         /** Whether any scenario, or the run itself, failed on bad input rather than on the terminal. */
         public boolean hasBadInput() {
             return runFailure.map(Failure::badInput).orElse(false)
@@ -289,12 +319,14 @@ public final class RunSummary implements ConcurrentEventListener {
             for (ScenarioResult s : scenarios) {
                 idWidth = Math.max(idWidth, ids(s).length());
             }
-            String row = "%-" + idWidth + "s  %-9s  %7s  %s%n";
-            String indent = " ".repeat(idWidth + 2 + 9 + 2 + 7 + 2);
+            int outcomeWidth = scenarios.stream().mapToInt(s -> outcome(s).length()).max().orElse(0);
+            outcomeWidth = Math.max(outcomeWidth, "OUTCOME".length());
+            String row = "%-" + idWidth + "s  %-" + outcomeWidth + "s  %7s  %s%n";
+            String indent = " ".repeat(idWidth + 2 + outcomeWidth + 2 + 7 + 2);
             out.append(String.format(Locale.ROOT, row, "PATH", "OUTCOME", "TIME", "SCENARIO"));
             for (ScenarioResult s : scenarios) {
                 out.append(String.format(Locale.ROOT, row, ids(s), outcome(s), time(s.duration()), s.name()));
-                if (!s.badInput()) {
+                if (!s.badInput() && !s.brokenProgram()) {
                     s.failure().ifPresent(f -> out.append(indent).append(f.message()).append('\n'));
                 }
             }
@@ -318,6 +350,7 @@ public final class RunSummary implements ConcurrentEventListener {
                             .append(s.failure().orElseThrow().message()).append('\n');
                 }
             }
+            brokenProgram().ifPresent(f -> out.append("no verdict on the terminal: ").append(f.message()).append('\n'));
             out.append("report: ").append(reportIndex == null ? "not generated" : reportIndex.toString()).append('\n');
             return out.toString();
         }
@@ -327,6 +360,9 @@ public final class RunSummary implements ConcurrentEventListener {
         }
 
         private static String outcome(ScenarioResult s) {
+            if (s.brokenProgram()) {
+                return "NO VERDICT";
+            }
             return s.badInput() ? "BAD INPUT" : s.status().name();
         }
 

@@ -11,7 +11,7 @@ import dev.posbench.channel.PhysicalEvent.CardRemoved;
 import dev.posbench.channel.PhysicalEvent.CardSwiped;
 import dev.posbench.channel.PhysicalEvent.CardTapped;
 import dev.posbench.channel.PhysicalEvent.KeyPressed;
-import dev.posbench.channel.PhysicalEvent.PowerChanged;
+import dev.posbench.channel.PhysicalEvent.TapEnded;
 import dev.posbench.rig.RigSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * The simulated rig's machine: it is wired to the rig's output pins exactly as the real mechanisms
  * are (by pin number, from the rig spec) and turns what happens on them into what the terminal's
  * hardware senses. The carriage pulse width becomes the swipe speed, the selector pins choose the
- * card from the deck, a solenoid going high is a key press, the relay is the terminal's power.
+ * card from the deck, a solenoid going high is a key press, the relay is the terminal's power. The
+ * cards it moves into the chip reader and over the antenna go into {@link Readers}, where the
+ * terminal's APDUs reach their chips.
  *
  * <p>It listens through Pi4J; the mock platform calls listeners on the thread that changed the pin,
  * so an event reaches the terminal before the rig's pin change returns.
@@ -37,7 +39,8 @@ public final class Mechanics implements AutoCloseable {
 
     private final RigSpec spec;
     private final Map<Integer, SimCard> deck;
-    private final Consumer<PhysicalEvent> terminal;
+    private final TerminalHardware terminal;
+    private final Readers readers;
     private final List<DigitalOutput> selector;
     private final List<Runnable> detach = new ArrayList<>();
 
@@ -45,16 +48,19 @@ public final class Mechanics implements AutoCloseable {
     private long strokeStartNanos = -1;
     private int strokeSlot;
     private boolean chipInReader;
+    private boolean overAntenna;
 
     /**
      * @param pi4j       the rig's Pi4J context, its output pins already created
      * @param spec       which pin drives which mechanism, and the carriage's stroke
      * @param deckBySlot the cards in the deck, by the slot the card selector picks them from
-     * @param terminal   where the terminal's hardware receives what the mechanics do to it
+     * @param readers    the terminal's chip reader and antenna, where the mechanics put cards
+     * @param terminal   the terminal program: its power, and what its hardware senses
      */
-    public Mechanics(Context pi4j, RigSpec spec, Map<Integer, SimCard> deckBySlot, Consumer<PhysicalEvent> terminal) {
+    Mechanics(Context pi4j, RigSpec spec, Map<Integer, SimCard> deckBySlot, Readers readers, TerminalHardware terminal) {
         this.spec = spec;
         this.deck = Map.copyOf(deckBySlot);
+        this.readers = readers;
         this.terminal = terminal;
         Map<Integer, DigitalOutput> byPin = new HashMap<>();
         pi4j.registry().allByType(DigitalOutput.class).values()
@@ -70,7 +76,7 @@ public final class Mechanics implements AutoCloseable {
         listen(carriage, this::carriage);
         listen(insert, this::insertActuator);
         listen(tap, this::tapActuator);
-        listen(power, on -> emit(new PowerChanged(on)));
+        listen(power, this::relay);
         solenoids.forEach((solenoid, key) -> listen(solenoid, down -> {
             if (down) {
                 emit(new KeyPressed(key));
@@ -107,10 +113,20 @@ public final class Mechanics implements AutoCloseable {
         emit(new CardSwiped(card.stripe(), cmPerSecond));
     }
 
+    private synchronized void relay(boolean on) {
+        try {
+            terminal.power(on);
+        } catch (RuntimeException e) {
+            // a program that cannot start is reported when the bench waits for it to boot
+            LOG.error("The terminal program could not be switched {}", on ? "on" : "off", e);
+        }
+    }
+
     private synchronized void insertActuator(boolean in) {
         if (!in) {
             if (chipInReader) {
                 chipInReader = false;
+                readers.removed();
                 emit(new CardRemoved());
             }
             return;
@@ -119,16 +135,22 @@ public final class Mechanics implements AutoCloseable {
         SimCard card = deck.get(slot);
         if (card == null) {
             LOG.info("Insert from empty slot {}: nothing reached the chip reader", slot);
-        } else if (card.chip().isEmpty()) {
+        } else if (!card.contacts()) {
             LOG.info("{} (slot {}) has no chip: pushed into the chip reader, it touches no contacts", card.id(), slot);
         } else {
             chipInReader = true;
-            emit(new CardInserted(card.chip().get()));
+            readers.inserted(card);
+            emit(new CardInserted());
         }
     }
 
-    private synchronized void tapActuator(boolean overAntenna) {
-        if (!overAntenna) {
+    private synchronized void tapActuator(boolean over) {
+        if (!over) {
+            if (overAntenna) {
+                overAntenna = false;
+                readers.tapEnded();
+                emit(new TapEnded());
+            }
             return;
         }
         int slot = selectedSlot();
@@ -138,7 +160,9 @@ public final class Mechanics implements AutoCloseable {
         } else if (!card.contactless()) {
             LOG.info("{} (slot {}) is not contactless: the antenna senses nothing", card.id(), slot);
         } else {
-            emit(new CardTapped(card.application()));
+            overAntenna = true;
+            readers.tapped(card);
+            emit(new CardTapped());
         }
     }
 
@@ -154,7 +178,7 @@ public final class Mechanics implements AutoCloseable {
 
     private void emit(PhysicalEvent event) {
         try {
-            terminal.accept(event);
+            terminal.sense(event);
         } catch (RuntimeException e) {
             // the physical world takes no exceptions from the terminal: the rig's motion goes on
             LOG.error("The terminal failed to take {}", event.getClass().getSimpleName(), e);

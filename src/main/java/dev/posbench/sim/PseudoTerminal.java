@@ -165,6 +165,21 @@ public final class PseudoTerminal implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Drops what was written to the master and not yet read on the slave side: a program that
+     * opens the device from now on finds the line empty, as a terminal switched on finds its UART.
+     */
+    public void discardUnread() {
+        fdUse.readLock().lock();
+        try {
+            if (!closed.get()) {
+                C.tcflush(keeper, TCIFLUSH);
+            }
+        } finally {
+            fdUse.readLock().unlock();
+        }
+    }
+
     /** Idempotent; a reader or writer blocked on this pty returns at once (-1, or an IOException for a writer). */
     @Override
     public void close() {

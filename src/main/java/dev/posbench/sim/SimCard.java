@@ -4,15 +4,13 @@ import dev.posbench.cards.TestCard;
 import dev.posbench.cards.TestCard.ChipBehaviour;
 import dev.posbench.cards.TestCard.StripeCondition;
 import dev.posbench.cards.TestCard.Technology;
-import dev.posbench.channel.CardApplication;
-import dev.posbench.channel.Chip;
 import dev.posbench.channel.Pans;
 import dev.posbench.channel.Track2;
 import java.util.Optional;
 
 /**
- * A physical test card in the simulated rig's deck: the stripe as a read head sees it, the chip
- * with its own state, and the application a contactless antenna reads.
+ * A physical test card in the simulated rig's deck: the stripe as a read head sees it, and the
+ * chip with its own state, which answers APDUs on the contacts, over the antenna, or both.
  */
 public final class SimCard {
 
@@ -21,27 +19,30 @@ public final class SimCard {
 
     private final String id;
     private final byte[] stripe;
-    private final Optional<Chip> chip;
+    private final String maskedPan;
+    private final Optional<CardChip> chip;
+    private final boolean contacts;
     private final boolean contactless;
-    private final CardApplication application;
 
-    private SimCard(String id, byte[] stripe, Optional<Chip> chip, boolean contactless, CardApplication application) {
+    private SimCard(String id, byte[] stripe, String maskedPan, Optional<CardChip> chip, boolean contacts,
+            boolean contactless) {
         this.id = id;
         this.stripe = stripe;
+        this.maskedPan = maskedPan;
         this.chip = chip;
+        this.contacts = contacts;
         this.contactless = contactless;
-        this.application = application;
     }
 
     public static SimCard of(TestCard card) {
-        CardApplication application = card.application();
-        Optional<Chip> chip = Optional.empty();
-        if (card.has(Technology.CHIP)) {
+        Optional<CardChip> chip = Optional.empty();
+        if (card.has(Technology.CHIP) || card.has(Technology.CONTACTLESS)) {
             ChipBehaviour behaviour = card.chip() == null ? PLAIN_CHIP : card.chip();
-            chip = Optional.of(new SimChip(behaviour.answers(), behaviour.offlinePin(), card.pin(),
-                    behaviour.pinTries(), application));
+            chip = Optional.of(new CardChip(card.aid(), card.pan(), card.expiry(), card.serviceCode(), card.pin(),
+                    behaviour.answers(), behaviour.offlinePin(), behaviour.pinTries()));
         }
-        return new SimCard(card.id(), stripe(card), chip, card.has(Technology.CONTACTLESS), application);
+        return new SimCard(card.id(), stripe(card), Pans.mask(card.pan()), chip, card.has(Technology.CHIP),
+                card.has(Technology.CONTACTLESS));
     }
 
     public String id() {
@@ -54,8 +55,13 @@ public final class SimCard {
     }
 
     /** The chip, always the same one: its try counter is the card's. */
-    public Optional<Chip> chip() {
+    Optional<CardChip> chip() {
         return chip;
+    }
+
+    /** Whether the chip has contacts a chip reader can touch. */
+    public boolean contacts() {
+        return contacts;
     }
 
     /** Whether the card answers a contactless antenna. */
@@ -63,17 +69,11 @@ public final class SimCard {
         return contactless;
     }
 
-    /** The payment application the card's chip and antenna carry. */
-    public CardApplication application() {
-        return application;
-    }
-
     private static byte[] stripe(TestCard card) {
         if (!card.has(Technology.STRIPE) || card.stripe() == StripeCondition.DEMAGNETISED) {
             return new byte[0];
         }
-        String track2 = card.track2() != null ? card.track2() : card.application().track2Equivalent();
-        byte[] good = Track2.encode(track2);
+        byte[] good = Track2.encode(card.track2());
         return card.stripe() == StripeCondition.DAMAGED ? scratched(good) : good;
     }
 
@@ -96,8 +96,8 @@ public final class SimCard {
 
     @Override
     public String toString() {
-        return "SimCard[" + id + ", pan=" + (application.pan() == null ? "-" : Pans.mask(application.pan()))
+        return "SimCard[" + id + ", pan=" + maskedPan
                 + ", stripe=" + (stripe.length == 0 ? "blank" : stripe.length + " characters")
-                + ", chip=" + chip.isPresent() + ", contactless=" + contactless + "]";
+                + ", contacts=" + contacts + ", contactless=" + contactless + "]";
     }
 }

@@ -17,6 +17,7 @@ public final class Hooks {
     public void ready() {
         scenario.bench.bank().acceptConnections();
         scenario.bench.bank().reset();
+        scenario.programStart = scenario.bench.program().map(p -> p.outputMark()).orElse(0);
         scenario.bench.strategy().ready();
         scenario.begin();
     }
@@ -38,5 +39,7 @@ public final class Hooks {
         Evidence.attachText("serial transcript", scenario.transcript().render(scenario.transcriptStart));
         Evidence.attachText("bank journal", scenario.bench.bank().renderJournal());
         Evidence.attachText("actuation log", scenario.bench.rig().log().render(scenario.actuationStart));
+        scenario.bench.program().ifPresent(p ->
+                Evidence.attachText("terminal program output", p.outputSince(scenario.programStart)));
     }
 }

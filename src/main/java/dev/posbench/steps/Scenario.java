@@ -26,6 +26,8 @@ public final class Scenario {
     final Bench bench;
     Transcript.Mark transcriptStart;
     ActuationLog.Mark actuationStart;
+    /** Where the terminal program's output stood before the scenario readied the terminal (it may have booted it). */
+    int programStart;
     Cursor cursor;
     TestCard card;
     /** The last PIN typed, to check the PIN block against; never logged. */

@@ -119,6 +119,8 @@ public final class Transcript {
     private Instant partialSince;
     /** Why the link ended; null while it lives. */
     private String ended;
+    /** Why the terminal went away (its program died); null while it is there. */
+    private String halted;
 
     private sealed interface Row {}
 
@@ -180,6 +182,30 @@ public final class Transcript {
                 ended = why;
                 newLine.signalAll();
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The terminal behind the link went away (its program died or broke the contract): every wait
+     * in progress, and every wait until {@link #resume()}, ends at once with {@code why}.
+     */
+    public void halt(String why) {
+        lock.lock();
+        try {
+            halted = why;
+            newLine.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The terminal is being powered up again: waits wait again. */
+    public void resume() {
+        lock.lock();
+        try {
+            halted = null;
         } finally {
             lock.unlock();
         }
@@ -319,7 +345,7 @@ public final class Transcript {
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (ended != null || left <= 0) {
+                if (ended != null || halted != null || left <= 0) {
                     int looked = lines.size() - Math.min(firstLooked, lines.size());
                     throw timedOut(expected, timeout,
                             looked + (looked == 1 ? " line" : " lines") + " arrived in the wait; none matched.");
@@ -350,7 +376,7 @@ public final class Transcript {
                     }
                 }
                 long left = deadline - System.nanoTime();
-                if (ended != null || left <= 0) {
+                if (ended != null || halted != null || left <= 0) {
                     throw timedOut(expected, timeout, "The terminal's last line did not match.");
                 }
                 waitForLine(left, expected);
@@ -374,6 +400,8 @@ public final class Transcript {
         m.append("expected ").append(Pans.maskAll(expected));
         if (ended != null) {
             m.append(", but the serial link ended (").append(ended).append(") before it showed.");
+        } else if (halted != null) {
+            m.append(", but ").append(halted.strip()).append('\n');
         } else {
             m.append(" within ").append(human(timeout)).append(", but it did not show. ");
             m.append(detail);

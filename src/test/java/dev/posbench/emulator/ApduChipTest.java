@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posbench.channel.Apdus;
-import dev.posbench.channel.CardApplication;
-import dev.posbench.channel.Chip;
 import dev.posbench.channel.Tlv;
 import dev.posbench.sim.CardChip;
 import java.util.ArrayList;
@@ -186,12 +184,12 @@ class ApduChipTest {
         ApduChip chip = ApduChip.contact(unionPay()::transmit);
         chip.powerUpAndSelect().orElseThrow();
         assertEquals(0x63C2, chip.verify("0000"));
-        assertEquals(2, Chip.triesLeft(0x63C2));
-        assertEquals(Chip.SW_OK, chip.verify(UNIONPAY_PIN));
+        assertEquals(2, Apdus.triesLeft(0x63C2));
+        assertEquals(Apdus.SW_OK, chip.verify(UNIONPAY_PIN));
         assertEquals(0x63C2, chip.verify("0000"));
         assertEquals(0x63C1, chip.verify("0000"));
         assertEquals(0x63C0, chip.verify("0000"));
-        assertEquals(Chip.SW_PIN_BLOCKED, chip.verify(UNIONPAY_PIN));
+        assertEquals(Apdus.SW_PIN_BLOCKED, chip.verify(UNIONPAY_PIN));
         assertEquals(0, chip.pinTryCounter());
     }
 
@@ -206,9 +204,9 @@ class ApduChipTest {
     void verifyWithoutAnAnswerIsNoStatusWordThePurchaseAccepts() {
         int sw = ApduChip.contact(command -> Optional.empty()).verify(VISA_PIN);
         assertEquals(ApduChip.NO_ANSWER, sw);
-        assertNotEquals(Chip.SW_OK, sw);
-        assertNotEquals(Chip.SW_PIN_BLOCKED, sw);
-        assertEquals(-1, Chip.triesLeft(sw), "not a 63Cx either: the purchase shows TRANSACTION FAILED");
+        assertNotEquals(Apdus.SW_OK, sw);
+        assertNotEquals(Apdus.SW_PIN_BLOCKED, sw);
+        assertEquals(-1, Apdus.triesLeft(sw), "not a 63Cx either: the purchase shows TRANSACTION FAILED");
         assertEquals(ApduChip.NO_ANSWER, ApduChip.contact(command -> Optional.of(new byte[] {0x63})).verify(VISA_PIN));
     }
 

@@ -1,7 +1,6 @@
 package dev.posbench.emulator;
 
-import dev.posbench.channel.CardApplication;
-import dev.posbench.channel.Chip;
+import dev.posbench.channel.Apdus;
 import java.util.Optional;
 
 /** A chip card's contacts, with a PIN try counter that the card itself keeps. */
@@ -52,11 +51,11 @@ final class FakeChip implements Chip {
     public synchronized int verify(String entered) {
         verifications++;
         if (tries == 0) {
-            return SW_PIN_BLOCKED;
+            return Apdus.SW_PIN_BLOCKED;
         }
         if (entered.equals(pin)) {
             tries = 3;
-            return SW_OK;
+            return Apdus.SW_OK;
         }
         tries--;
         return 0x63C0 | tries;

@@ -213,7 +213,7 @@ class ReferenceTerminalHostTest {
         rig.powerOff();
         rig.enter(PIN); // typed on a dead keypad
         rig.press(Key.CANCEL);
-        rig.terminal.accept(new dev.posbench.channel.PhysicalEvent.PowerChanged(true));
+        rig.terminal.power(true);
         assertEquals("LOG BOOT posbench reference terminal 1.0", rig.serial.next(), "nothing printed while unpowered");
         assertEquals("DISP 欢迎使用 / WELCOME", rig.serial.next());
         rig.serial.send("STATUS");

@@ -12,7 +12,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.posbench.channel.CardApplication;
 import dev.posbench.channel.IsoMessage;
 import dev.posbench.channel.Key;
 import dev.posbench.channel.MessageMac;

@@ -2,11 +2,10 @@ package dev.posbench.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import dev.posbench.channel.CardApplication;
-import dev.posbench.channel.Chip;
 import dev.posbench.channel.Key;
 import dev.posbench.channel.PhysicalEvent;
 import dev.posbench.channel.Track2;
+import dev.posbench.channel.WorldMessage;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,19 +20,23 @@ final class TestRig implements AutoCloseable {
 
     final SerialConsole serial = new SerialConsole();
     final ReferenceTerminal terminal;
+    /** What the chip reader and the antenna reach; the contract's APDU side is tested in ApduChipTest. */
+    private volatile Chip onContacts;
+    private volatile Chip inField;
 
     TestRig(Settings settings, URI bankUrl) {
-        terminal = new ReferenceTerminal(settings, serial.terminalIn(), serial.terminalOut(), bankUrl);
+        terminal = new ReferenceTerminal(settings, serial.terminalIn(), serial.terminalOut(), bankUrl,
+                reader -> reader == WorldMessage.Reader.CONTACT ? onContacts : inField);
     }
 
     void powerOn() {
-        terminal.accept(new PhysicalEvent.PowerChanged(true));
+        terminal.power(true);
         serial.awaitLine("LOG BOOT posbench reference terminal 1.0");
         serial.awaitDisplay("WELCOME");
     }
 
     void powerOff() {
-        terminal.accept(new PhysicalEvent.PowerChanged(false));
+        terminal.power(false);
     }
 
     void sale(long amount) {
@@ -50,7 +53,8 @@ final class TestRig implements AutoCloseable {
     }
 
     void insert(Chip chip) {
-        terminal.accept(new PhysicalEvent.CardInserted(chip));
+        onContacts = chip;
+        terminal.accept(new PhysicalEvent.CardInserted());
     }
 
     void remove() {
@@ -58,7 +62,8 @@ final class TestRig implements AutoCloseable {
     }
 
     void tap(CardApplication application) {
-        terminal.accept(new PhysicalEvent.CardTapped(application));
+        inField = FakeChip.onlinePin(application);
+        terminal.accept(new PhysicalEvent.CardTapped());
     }
 
     void press(Key key) {

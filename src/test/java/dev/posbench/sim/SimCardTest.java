@@ -11,8 +11,7 @@ import dev.posbench.cards.TestCard;
 import dev.posbench.cards.TestCard.ChipBehaviour;
 import dev.posbench.cards.TestCard.StripeCondition;
 import dev.posbench.cards.TestCard.Technology;
-import dev.posbench.channel.CardApplication;
-import dev.posbench.channel.Chip;
+import dev.posbench.channel.Apdus;
 import dev.posbench.channel.Track2;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -70,49 +69,21 @@ class SimCardTest {
     }
 
     @Test
-    void anAnsweringChipSelectsTheCardsApplicationAndADeadOneAnswersNothing() {
+    void theChipAnswersAsTheCardSaysAndADeadOneNotAtAll() {
         TestCard card = Cards.chip("chip", 2, PAN, new ChipBehaviour(true, false, 3));
-        CardApplication application = SimCard.of(card).chip().orElseThrow().powerUpAndSelect().orElseThrow();
-        assertEquals(card.application(), application);
-        assertFalse(SimCard.of(card).chip().orElseThrow().offlinePin());
+        byte[] answer = SimCard.of(card).chip().orElseThrow().transmit(Apdus.selectDirectory(true)).orElseThrow();
+        assertEquals(Apdus.SW_OK, Apdus.statusWord(answer));
 
-        Chip dead = SimCard.of(Cards.chip("dead", 3, PAN, new ChipBehaviour(false, true, 3))).chip().orElseThrow();
-        assertTrue(dead.powerUpAndSelect().isEmpty());
+        CardChip dead = SimCard.of(Cards.chip("dead", 3, PAN, new ChipBehaviour(false, true, 3))).chip().orElseThrow();
+        assertTrue(dead.transmit(Apdus.selectDirectory(true)).isEmpty(), "mute: the reader hears nothing");
     }
 
     @Test
-    void wrongPinsCountDownToBlockedAsOnARealCard() {
+    void theChipKnowsTheCardsPinAndTries() {
         TestCard card = Cards.chip("offline", 2, PAN, new ChipBehaviour(true, true, 3));
-        Chip chip = SimCard.of(card).chip().orElseThrow();
-        assertTrue(chip.offlinePin());
-        assertEquals(3, chip.pinTryCounter());
-
-        assertEquals(0x63C2, chip.verify(card.wrongPin()));
-        assertEquals(0x63C1, chip.verify(card.wrongPin()));
-        assertEquals(1, chip.pinTryCounter());
-        assertEquals(0x63C0, chip.verify(card.wrongPin()), "the last wrong try still answers 63Cx");
-        assertEquals(0, Chip.triesLeft(0x63C0));
-        assertEquals(0, chip.pinTryCounter());
-        assertEquals(Chip.SW_PIN_BLOCKED, chip.verify(Cards.PIN), "blocked: even the right PIN");
-        assertEquals(Chip.SW_PIN_BLOCKED, chip.verify(card.wrongPin()));
-        assertEquals(0, chip.pinTryCounter());
-    }
-
-    @Test
-    void theRightPinResetsTheCounterToItsInitialValue() {
-        TestCard card = Cards.chip("offline", 2, PAN, new ChipBehaviour(true, true, 3));
-        Chip chip = SimCard.of(card).chip().orElseThrow();
-        assertEquals(0x63C2, chip.verify(card.wrongPin()));
-        assertEquals(0x63C1, chip.verify(card.wrongPin()));
-        assertEquals(Chip.SW_OK, chip.verify(Cards.PIN));
-        assertEquals(3, chip.pinTryCounter());
-    }
-
-    @Test
-    void aCardIssuedBlockedRefusesEveryPin() {
-        Chip chip = SimCard.of(Cards.chip("blocked", 2, PAN, new ChipBehaviour(true, true, 0))).chip().orElseThrow();
-        assertEquals(0, chip.pinTryCounter());
-        assertEquals(Chip.SW_PIN_BLOCKED, chip.verify(Cards.PIN));
+        CardChip chip = SimCard.of(card).chip().orElseThrow();
+        assertEquals(0x63C2, Apdus.statusWord(chip.transmit(Apdus.verifyPlaintextPin(card.wrongPin())).orElseThrow()));
+        assertEquals(Apdus.SW_OK, Apdus.statusWord(chip.transmit(Apdus.verifyPlaintextPin(Cards.PIN)).orElseThrow()));
     }
 
     @Test

@@ -3,7 +3,6 @@ package dev.posbench.sim;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.pi4j.io.gpio.digital.DigitalState;
@@ -18,8 +17,10 @@ import dev.posbench.channel.PhysicalEvent.CardRemoved;
 import dev.posbench.channel.PhysicalEvent.CardSwiped;
 import dev.posbench.channel.PhysicalEvent.CardTapped;
 import dev.posbench.channel.PhysicalEvent.KeyPressed;
-import dev.posbench.channel.PhysicalEvent.PowerChanged;
+import dev.posbench.channel.PhysicalEvent.TapEnded;
 import dev.posbench.channel.Track2;
+import dev.posbench.channel.WorldMessage;
+import java.util.HexFormat;
 import dev.posbench.rig.Rig;
 import dev.posbench.rig.RigSpec;
 import dev.posbench.rig.RigSpecs;
@@ -37,6 +38,13 @@ import org.junit.jupiter.api.Test;
  */
 class SimulatedRigTest {
 
+    /** The terminal's power input, as the test records it beside the sensed events. */
+    record Power(boolean on) {}
+
+    /** SELECT of the contact (1PAY) and contactless (2PAY) payment system environments. */
+    private static final byte[] SELECT_PSE = HexFormat.of().parseHex("00A404000E315041592E5359532E444446303100");
+    private static final byte[] SELECT_PPSE = HexFormat.of().parseHex("00A404000E325041592E5359532E444446303100");
+
     private static final TestCard GOOD = Cards.stripe("stripe-good", 1, "4761739001010010", StripeCondition.GOOD);
     private static final TestCard CHIP = Cards.chip("chip-offline", 2, "5413330089020011", new ChipBehaviour(true, true, 3));
     private static final TestCard DAMAGED = Cards.stripe("stripe-damaged", 3, "4761739001010028", StripeCondition.DAMAGED);
@@ -47,9 +55,20 @@ class SimulatedRigTest {
     private final RigSpec spec = RigSpecs.simulated();
     private final Map<Integer, SimCard> deck = Stream.of(GOOD, CHIP, DAMAGED, CONTACTLESS, BLANK, OTHER)
             .collect(Collectors.toMap(TestCard::slot, SimCard::of));
-    private final List<PhysicalEvent> events = new CopyOnWriteArrayList<>();
+    private final List<Object> events = new CopyOnWriteArrayList<>();
     private final Rig rig = Rig.simulated(spec);
-    private final Mechanics mechanics = new Mechanics(rig.pi4j(), spec, deck, events::add);
+    private final Readers readers = new Readers();
+    private final Mechanics mechanics = new Mechanics(rig.pi4j(), spec, deck, readers, new TerminalHardware() {
+        @Override
+        public void power(boolean on) {
+            events.add(new Power(on));
+        }
+
+        @Override
+        public void sense(PhysicalEvent event) {
+            events.add(event);
+        }
+    });
 
     @AfterEach
     void close() {
@@ -127,15 +146,20 @@ class SimulatedRigTest {
     void insertAndRemoveReachTheChipReader() {
         rig.insert(CHIP.slot());
 
-        CardInserted inserted = single(CardInserted.class);
-        assertSame(deck.get(CHIP.slot()).chip().orElseThrow(), inserted.chip(), "the card's own chip, state and all");
-        assertEquals(CHIP.pan(), inserted.chip().powerUpAndSelect().orElseThrow().pan());
+        single(CardInserted.class);
+        assertTrue(readers.cardInContactReader());
+        assertInstanceOf(CardField.Answer.Response.class, readers.transmit(WorldMessage.Reader.CONTACT, SELECT_PSE),
+                "the card's chip answers on the contacts");
+        assertInstanceOf(CardField.Answer.NoCard.class, readers.transmit(WorldMessage.Reader.CONTACTLESS, SELECT_PPSE),
+                "and nothing is over the antenna");
         assertTrue(rig.cardInserted());
 
         events.clear();
         rig.remove();
         single(CardRemoved.class);
         assertFalse(rig.cardInserted());
+        assertInstanceOf(CardField.Answer.NoCard.class, readers.transmit(WorldMessage.Reader.CONTACT, SELECT_PSE),
+                "a card taken out answers nothing");
     }
 
     @Test
@@ -151,7 +175,9 @@ class SimulatedRigTest {
         assertEquals(List.of(), events);
 
         rig.tap(CONTACTLESS.slot());
-        assertEquals(CONTACTLESS.application(), single(CardTapped.class).application());
+        assertEquals(List.of(new CardTapped(), new TapEnded()), events, "in the field for the tap's dwell, then out");
+        assertInstanceOf(CardField.Answer.NoCard.class, readers.transmit(WorldMessage.Reader.CONTACTLESS, SELECT_PPSE),
+                "a card gone from the field answers nothing");
     }
 
     @Test
@@ -166,7 +192,7 @@ class SimulatedRigTest {
         rig.power(true);
         rig.power(true);
         rig.power(false);
-        assertEquals(List.of(new PowerChanged(true), new PowerChanged(false)), events);
+        assertEquals(List.of(new Power(true), new Power(false)), events);
     }
 
     @Test
@@ -177,9 +203,9 @@ class SimulatedRigTest {
 
         rig.pi4j().registry().get("emergency-stop", MockDigitalInput.class).mockState(DigitalState.HIGH);
 
-        assertEquals(Map.of(CardRemoved.class, 1L, PowerChanged.class, 1L),
+        assertEquals(Map.of(CardRemoved.class, 1L, Power.class, 1L),
                 events.stream().collect(Collectors.groupingBy(Object::getClass, Collectors.counting())));
-        assertTrue(events.contains(new PowerChanged(false)));
+        assertTrue(events.contains(new Power(false)));
     }
 
     @Test
@@ -190,7 +216,7 @@ class SimulatedRigTest {
         assertEquals(List.of(), events);
     }
 
-    private <T extends PhysicalEvent> T single(Class<T> type) {
+    private <T> T single(Class<T> type) {
         assertEquals(1, events.size(), events.toString());
         return type.cast(assertInstanceOf(type, events.getFirst()));
     }

@@ -1,4 +1,6 @@
-package dev.posbench.channel;
+package dev.posbench.emulator;
+
+import dev.posbench.channel.Pans;
 
 /**
  * The payment application data a chip or contactless interface gives the terminal.
@@ -8,7 +10,7 @@ package dev.posbench.channel;
  * @param expiry      YYMM
  * @param serviceCode three digits
  */
-public record CardApplication(String aid, String pan, String expiry, String serviceCode) {
+record CardApplication(String aid, String pan, String expiry, String serviceCode) {
 
     /** Track 2 equivalent data (tag 57): {@code PAN=YYMMSSS}. */
     public String track2Equivalent() {
