@@ -95,3 +95,25 @@ Feature: The issuer declines
     Examples: insufficient funds, a decline that is not an authentication failure
       | code | meaning                                 | outcome                 |
       | 51   | insufficient funds                      | INSUFFICIENT_FUNDS      |
+
+  Scenario Outline: the issuer declines a swiped card with <code>: <meaning>
+    Given the bank answers "<code>"
+    When the cardholder pays 120.00 by swiping card "stripe-unionpay" with the right PIN
+    Then the terminal shows <outcome>
+    And the bank received no reversal
+    And the terminal never showed APPROVED
+
+    @ID-01
+    Examples: cardholder authentication failed, on a stripe
+      | code | meaning                                 | outcome                 |
+      | 05   | cardholder authentication failed        | CARDHOLDER_AUTH_FAILED  |
+
+    @ID-05
+    Examples: stolen card, on a stripe
+      | code | meaning                                 | outcome                 |
+      | 43   | stolen card, pick up                    | PICK_UP_CARD            |
+
+    @ID-17
+    Examples: insufficient funds, on a stripe
+      | code | meaning                                 | outcome                 |
+      | 51   | insufficient funds                      | INSUFFICIENT_FUNDS      |

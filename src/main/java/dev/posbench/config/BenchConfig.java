@@ -195,7 +195,8 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
                 speed.number("minCmPerSecond"),
                 speed.number("maxCmPerSecond"),
                 c.texts("acceptedAids"),
-                c.texts("acceptedBins"));
+                c.texts("acceptedBins"),
+                cardReaders(c));
         YamlFile o = f.child("outcomes");
         Map<Outcome, Pattern> outcomes = new EnumMap<>(Outcome.class);
         List<String> missing = new ArrayList<>();
@@ -223,6 +224,25 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
                 new TerminalProfile.Serial(serial.integer("baud", 50, 4_000_000), serial.integer("dataBits", 5, 8),
                         serial.choice("parity", TerminalProfile.Parity.class), serial.integer("stopBits", 1, 2), charset),
                 saleStart, timeouts, capabilities, outcomes);
+    }
+
+    /** {@code capabilities.cardReaders}; a terminal that does not say reads every way. */
+    private static Set<Technology> cardReaders(YamlFile c) {
+        if (!c.has("cardReaders")) {
+            return EnumSet.allOf(Technology.class);
+        }
+        Set<Technology> readers = EnumSet.noneOf(Technology.class);
+        for (String r : c.texts("cardReaders")) {
+            try {
+                readers.add(Technology.valueOf(r.toUpperCase(java.util.Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                throw c.error("cardReaders", "\"" + r + "\" is not stripe, chip or contactless");
+            }
+        }
+        if (readers.isEmpty()) {
+            throw c.error("cardReaders", "empty: a terminal reads cards at least one way (stripe, chip, contactless)");
+        }
+        return readers;
     }
 
     static CardDeck deck(YamlFile f, RigSpec rig) {

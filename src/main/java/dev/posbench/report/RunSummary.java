@@ -118,7 +118,9 @@ public final class RunSummary implements ConcurrentEventListener {
                 .toList();
         synchronized (lock) {
             Optional<Failure> failure = switch (result.getStatus()) {
-                case PASSED, SKIPPED, UNUSED -> Optional.empty();
+                case SKIPPED -> Optional.ofNullable(result.getError())
+                        .map(e -> new Failure(Failure.firstLine(e), Cause.NOT_APPLICABLE));
+                case PASSED, UNUSED -> Optional.empty();
                 default -> Optional.of(Failure.of(result.getError(),
                         result.getStatus(), firstBadStep.remove(testCase.getId())));
             };
@@ -175,7 +177,9 @@ public final class RunSummary implements ConcurrentEventListener {
         /** The bench's configuration or a feature is wrong, not the terminal. */
         BAD_INPUT,
         /** The terminal program broke the terminal contract: there is no verdict on the terminal. */
-        BROKEN_PROGRAM
+        BROKEN_PROGRAM,
+        /** The scenario needs what the terminal does not have (its profile says so): not judged, not passed. */
+        NOT_APPLICABLE
     }
 
     /**
@@ -221,7 +225,7 @@ public final class RunSummary implements ConcurrentEventListener {
             return null;
         }
 
-        private static String firstLine(Throwable error) {
+        static String firstLine(Throwable error) {
             String message = error.getMessage();
             if (message == null) {
                 return error.getClass().getName();
@@ -335,7 +339,7 @@ public final class RunSummary implements ConcurrentEventListener {
             }
             out.append(passed()).append(" passed, ").append(failed()).append(" failed\n");
             if (skipped() > 0) {
-                out.append(skipped()).append(" skipped\n");
+                out.append(skipped()).append(" not applicable (the profile says the terminal lacks what they need)\n");
             }
             runFailure.ifPresent(f -> out.append("run failed").append(f.badInput() ? " on bad input: " : ": ")
                     .append(f.message()).append('\n'));
@@ -362,6 +366,9 @@ public final class RunSummary implements ConcurrentEventListener {
         private static String outcome(ScenarioResult s) {
             if (s.brokenProgram()) {
                 return "NO VERDICT";
+            }
+            if (s.status() == Status.SKIPPED) {
+                return "NOT APPLICABLE";
             }
             return s.badInput() ? "BAD INPUT" : s.status().name();
         }

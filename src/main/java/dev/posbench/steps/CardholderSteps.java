@@ -50,6 +50,7 @@ public final class CardholderSteps {
 
     @When("the cardholder swipes card {card} at {speed} cm\\/s")
     public void swipeAt(TestCard card, double speed) {
+        scenario.requireReader(Technology.STRIPE);
         require(card, Technology.STRIPE, "swiped");
         scenario.use(card);
         scenario.bench.rig().swipe(card.slot(), speed);
@@ -57,6 +58,7 @@ public final class CardholderSteps {
 
     @When("the cardholder inserts card {card}")
     public void insert(TestCard card) {
+        scenario.requireReader(Technology.CHIP);
         require(card, Technology.CHIP, "inserted");
         scenario.use(card);
         scenario.bench.rig().insert(card.slot());
@@ -64,6 +66,7 @@ public final class CardholderSteps {
 
     @When("the cardholder taps card {card}")
     public void tap(TestCard card) {
+        scenario.requireReader(Technology.CONTACTLESS);
         require(card, Technology.CONTACTLESS, "tapped");
         scenario.use(card);
         scenario.bench.rig().tap(card.slot());
@@ -104,6 +107,12 @@ public final class CardholderSteps {
     /** A whole purchase: start it, present the card as said, type the right or a wrong PIN. */
     @When("the cardholder pays {amount} by {presentation} card {card} with {pinChoice}")
     public void pay(long amount, Presentation how, TestCard card, PinChoice pin) {
+        // before the sale starts: a terminal that cannot read the card this way is left as it was
+        scenario.requireReader(switch (how) {
+            case SWIPING -> Technology.STRIPE;
+            case INSERTING -> Technology.CHIP;
+            case TAPPING -> Technology.CONTACTLESS;
+        });
         startPurchase(amount);
         switch (how) {
             case SWIPING -> swipe(card);

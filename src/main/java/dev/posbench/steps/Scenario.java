@@ -49,6 +49,24 @@ public final class Scenario {
     }
 
     /** Starts the scenario's view of the terminal here: earlier lines belong to earlier scenarios. */
+    /** Set when the scenario turned out to need what the terminal lacks: nothing of it is judged. */
+    boolean notApplicable;
+
+    /**
+     * @throws NotApplicable when the profile says the terminal cannot read a card this way
+     */
+    void requireReader(TestCard.Technology reader) {
+        if (!profile().capabilities().cardReaders().contains(reader)) {
+            notApplicable = true;
+            throw new NotApplicable("not applicable: the terminal has no " + switch (reader) {
+                case STRIPE -> "magnetic stripe reader";
+                case CHIP -> "chip reader";
+                case CONTACTLESS -> "contactless antenna";
+            } + " (" + profile().file() + " capabilities.cardReaders: " + profile().capabilities().cardReaders()
+                    .stream().map(t -> t.name().toLowerCase(java.util.Locale.ROOT)).sorted().toList() + ")");
+        }
+    }
+
     void begin() {
         transcriptStart = transcript().mark();
         cursor = transcript().cursorAtEnd();

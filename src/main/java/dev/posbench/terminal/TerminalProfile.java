@@ -1,10 +1,12 @@
 package dev.posbench.terminal;
 
+import dev.posbench.cards.TestCard.Technology;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -73,6 +75,8 @@ public record TerminalProfile(
      * @param readerMaxCmPerSecond fastest swipe the reader decodes
      * @param acceptedAids        application ids (prefixes) the terminal accepts
      * @param acceptedBins        PAN prefixes the terminal accepts
+     * @param cardReaders         the ways the terminal reads a card: a scenario that needs another
+     *                            is not applicable to it
      */
     public record Capabilities(
             String terminalId,
@@ -83,7 +87,15 @@ public record TerminalProfile(
             double readerMinCmPerSecond,
             double readerMaxCmPerSecond,
             List<String> acceptedAids,
-            List<String> acceptedBins) {}
+            List<String> acceptedBins,
+            Set<Technology> cardReaders) {
+
+        public Capabilities {
+            acceptedAids = List.copyOf(acceptedAids);
+            acceptedBins = List.copyOf(acceptedBins);
+            cardReaders = Set.copyOf(cardReaders);
+        }
+    }
 
     /** The outcome with where its text comes from, for messages: {@code INCORRECT_PIN (file outcomes.INCORRECT_PIN: /.../)}. */
     public String describe(Outcome outcome) {
