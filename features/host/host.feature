@@ -104,3 +104,14 @@ Feature: Reaching the host, and trusting its answer
     And the cardholder pays 66.00 by swiping card "stripe-unionpay" with the right PIN
     Then the first request the bank received was the reversal of the unanswered authorization
     And the terminal shows APPROVED
+
+  @HC-11
+  Scenario: a power cut while the bank holds the answer does not lose the reversal owed
+    Given the bank does not answer
+    When the cardholder pays 66.00 by swiping card "stripe-unionpay" with the right PIN
+    And the bank has received the authorization
+    And the terminal's power is cut and comes back
+    And the bank is back to normal
+    And the cardholder pays 12.00 by swiping card "stripe-unionpay" with the right PIN
+    Then the first request the bank received was the reversal of the unanswered authorization
+    And the terminal shows APPROVED

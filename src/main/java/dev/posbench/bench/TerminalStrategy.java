@@ -65,7 +65,11 @@ public final class TerminalStrategy {
         awaitIdle(profile.timeouts().outcomeWait());
     }
 
-    private void powerCycle() {
+    /**
+     * Switches the terminal's power off and on (a power cut: on the simulated rig its program is
+     * killed) and waits for it to show idle again.
+     */
+    public synchronized void powerCycle() {
         rig.remove();
         rig.power(false);
         link.transcript().resume();

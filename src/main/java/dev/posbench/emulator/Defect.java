@@ -19,6 +19,8 @@ public enum Defect {
     FULL_PAN_ON_DISPLAY,
     /** After the first result the terminal never returns to idle (until power is cycled). */
     STUCK_AFTER_RESULT,
+    /** The reversal owed is kept in RAM only, not in flash: a power cut while the bank thinks loses it. */
+    VOLATILE_REVERSAL,
     /** Every 0100 is sent twice with the same STAN. */
     DUPLICATE_AUTHORIZATION,
     /** Gives up on the host after half the configured host timeout. */

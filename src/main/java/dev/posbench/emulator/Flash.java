@@ -34,17 +34,25 @@ final class Flash {
     private static final String FILE = "flash.json";
 
     private final Optional<Path> dir;
+    /** False only for {@link Defect#VOLATILE_REVERSAL}: the reversal owed never reaches the file. */
+    private final boolean reversalSurvives;
     private int lastStan;
     private Reversal owed;
 
     /** Volatile flash, for tests that keep one terminal object across power cycles. */
     Flash() {
         this.dir = Optional.empty();
+        this.reversalSurvives = true;
     }
 
-    /** Flash kept in {@code dir}; what an earlier power period left there is read back now. */
-    Flash(Path dir) {
+    /**
+     * Flash kept in {@code dir}; what an earlier power period left there is read back now.
+     *
+     * @param reversalSurvives whether the reversal owed is written too (a sound terminal's is)
+     */
+    Flash(Path dir, boolean reversalSurvives) {
         this.dir = Optional.of(dir);
+        this.reversalSurvives = reversalSurvives;
         Path file = dir.resolve(FILE);
         if (!Files.exists(file)) {
             return;
@@ -89,7 +97,7 @@ final class Flash {
         }
         ObjectNode root = JSON.createObjectNode();
         root.put("lastStan", lastStan);
-        if (owed != null) {
+        if (owed != null && reversalSurvives) {
             ObjectNode reversal = root.putObject("owed");
             reversal.set("original", readTree(owed.original().toJson()));
             reversal.put("reason", owed.reason());

@@ -77,7 +77,7 @@ public final class Main {
         FileOutputStream serialOut = new FileOutputStream(serial);
         try (WorldLink world = WorldLink.connect(env("POSBENCH_WORLD"), PROGRAM, VERSION);
                 ReferenceTerminal terminal = new ReferenceTerminal(settings, serialIn, serialOut, bank, world,
-                        new Flash(flashDir))) {
+                        new Flash(flashDir, !settings.has(Defect.VOLATILE_REVERSAL)))) {
             world.start(terminal);
             terminal.power(true);
             world.awaitClosed();

@@ -4,6 +4,7 @@ import dev.posbench.terminal.Transcript.Line;
 import dev.posbench.terminal.Outcome;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
+import io.cucumber.java.en.When;
 import java.util.Optional;
 
 /** What the terminal shows, checked against its profile's texts. */
@@ -18,6 +19,12 @@ public final class TerminalSteps {
     @Given("the terminal is idle")
     public void idle() {
         scenario.bench.strategy().awaitIdle();
+    }
+
+    /** A power cut, wherever the terminal is: what it keeps in flash must survive, the rest is lost. */
+    @When("the terminal's power is cut and comes back")
+    public void powerCut() {
+        scenario.bench.strategy().powerCycle();
     }
 
     @Then("the terminal shows {outcome}")

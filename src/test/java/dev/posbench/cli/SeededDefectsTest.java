@@ -47,6 +47,7 @@ class SeededDefectsTest {
             no-sign-on               | HC-09                                   | sign-on (0800)
             give-up-early            | HC-10                                   | expected APPROVED
             drop-unanswered-reversal | HC-11                                   |
+            volatile-reversal        | HC-11                                   | is not the reversal of STAN
             duplicate-authorization  | control                                 | expected 1
             """;
 
