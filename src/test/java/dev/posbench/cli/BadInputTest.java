@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** Bad input ends with one clear message naming the file, field or device, exit code 2, and nothing left on. */
@@ -118,18 +117,6 @@ class BadInputTest {
     }
 
     static Path copyOfBenchConfig() throws IOException {
-        Path target = PosbenchRun.tempDir().resolve("bench-config");
-        Path source = Path.of("bench-config");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : files.toList()) {
-                Path to = target.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
-        return target;
+        return PosbenchRun.copyTree(Path.of("bench-config"), PosbenchRun.tempDir().resolve("bench-config"));
     }
 }

@@ -58,6 +58,23 @@ record PosbenchRun(int exitCode, String out, String err) {
                 .map(l -> l.substring(l.indexOf(' ')).strip().split("\\s{2,}")[0]).toList();
     }
 
+    /** Copies a folder with everything in it; {@code target} must not exist yet. */
+    static Path copyTree(Path source, Path target) {
+        try (java.util.stream.Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.toList()) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
     static Path tempDir() {
         try {
             return Files.createTempDirectory("posbench-test");

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,17 +38,7 @@ class PythonExampleTest {
 
     /** The example and its config folder in a temporary place, its bank answers taken from bench-config. */
     private static Path copyWithMistake() throws IOException {
-        Path target = PosbenchRun.tempDir().resolve("python-terminal");
-        try (Stream<Path> files = Files.walk(EXAMPLE)) {
-            for (Path p : files.toList()) {
-                Path to = target.resolve(EXAMPLE.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
+        Path target = PosbenchRun.copyTree(EXAMPLE, PosbenchRun.tempDir().resolve("python-terminal"));
         Path program = target.resolve("terminal.py");
         String source = Files.readString(program);
         assertEquals(1, source.split(OWES, -1).length - 1, "terminal.py decides once what a failure owes");
