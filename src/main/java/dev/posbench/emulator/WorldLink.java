@@ -35,7 +35,7 @@ final class WorldLink implements ChipReader, AutoCloseable {
      * How long the reader waits for a card's answer before it calls the card mute, as a real
      * reader gives up on a card that does not answer to reset. The bench answers in milliseconds.
      */
-    static final Duration READER_TIMEOUT = Duration.ofMillis(300);
+    static final Duration READER_TIMEOUT = Duration.ofMillis(500);
 
     private final Socket socket;
     private final BufferedReader in;
