@@ -205,6 +205,11 @@ public final class FakeBank implements AutoCloseable {
         return journal.exchanges();
     }
 
+    /** The authorization with this STAN, the last one of the whole run (resets do not forget it). */
+    public Optional<IsoMessage> authorization(String stan) {
+        return journal.authorization(stan);
+    }
+
     /** The requests of one message type (e.g. {@link IsoMessage#REVERSAL}) since the last reset, in arrival order. */
     public List<IsoMessage> requests(String mti) {
         return journal.exchanges().stream()

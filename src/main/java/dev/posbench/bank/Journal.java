@@ -31,6 +31,11 @@ final class Journal implements ServeEventListener {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
     private final List<Exchange> exchanges = new ArrayList<>();
+    /**
+     * Every authorization of the run by its STAN, kept across {@link #clear()}: a reversal may undo
+     * an authorization an earlier scenario (or an earlier power period) sent.
+     */
+    private final java.util.Map<String, IsoMessage> authorizations = new java.util.HashMap<>();
 
     @Override
     public String getName() {
@@ -56,6 +61,8 @@ final class Journal implements ServeEventListener {
                 at--;
             }
             exchanges.add(at, exchange);
+            exchange.request().filter(r -> r.mti().equals(IsoMessage.AUTHORIZATION))
+                    .ifPresent(r -> r.field(11).ifPresent(stan -> authorizations.put(stan, r)));
             arrived.signalAll();
         } finally {
             lock.unlock();
@@ -66,6 +73,16 @@ final class Journal implements ServeEventListener {
         lock.lock();
         try {
             return List.copyOf(exchanges);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The last authorization of the run with this STAN. */
+    java.util.Optional<IsoMessage> authorization(String stan) {
+        lock.lock();
+        try {
+            return java.util.Optional.ofNullable(authorizations.get(stan));
         } finally {
             lock.unlock();
         }

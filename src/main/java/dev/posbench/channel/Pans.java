@@ -1,5 +1,6 @@
 package dev.posbench.channel;
 
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -37,6 +38,65 @@ public final class Pans {
             return "*".repeat(pan.length());
         }
         return pan.substring(0, 6) + "*".repeat(pan.length() - 10) + pan.substring(pan.length() - 4);
+    }
+
+    /** Digits and the characters that stand for a hidden digit, optionally grouped by single spaces or dashes. */
+    private static final Pattern CARD_NUMBER_LIKE = Pattern.compile("[0-9*xX#](?:[ -]?[0-9*xX#])*");
+
+    /**
+     * Where {@code text} shows more of {@code pan} than its first 6 and last 4 digits, the most the
+     * catalog allows anywhere: the whole number or a wrongly masked one, in any grouping
+     * ({@code 6225 8800 1234 5675}, {@code 622588001234****}), or the PAN inside a track
+     * ({@code 6225880012345675=3012...}). Returns the offending text, masked for a message; empty
+     * when the text shows no more than allowed.
+     */
+    public static Optional<String> revealed(String text, String pan) {
+        int n = pan.length();
+        Matcher m = CARD_NUMBER_LIKE.matcher(text);
+        while (m.find()) {
+            String token = m.group().replace(" ", "").replace("-", "");
+            for (int start = 0; start + n <= token.length(); start++) {
+                if (revealsMiddle(token.substring(start, start + n), pan)) {
+                    return Optional.of(maskAllDigitsButEnds(m.group()));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every shown digit agrees with the PAN, and at least one of them is beyond the first 6 and last 4. */
+    private static boolean revealsMiddle(String window, String pan) {
+        int n = pan.length();
+        int shown = 0;
+        boolean middle = false;
+        for (int k = 0; k < n; k++) {
+            char c = window.charAt(k);
+            if (Character.isDigit(c)) {
+                if (c != pan.charAt(k)) {
+                    return false;
+                }
+                shown++;
+                middle |= k >= 6 && k < n - 4;
+            }
+        }
+        // a few stray digits among stars are no card number; the middle ones of a PAN are what must not show
+        return middle && shown >= 8;
+    }
+
+    /** For a message about a leak: the offending text with its digits beyond the first 6 and last 4 hidden. */
+    private static String maskAllDigitsButEnds(String text) {
+        int digits = (int) text.chars().filter(Character::isDigit).count();
+        StringBuilder out = new StringBuilder(text.length());
+        int seen = 0;
+        for (char c : text.toCharArray()) {
+            if (Character.isDigit(c)) {
+                out.append(seen < 6 || seen >= digits - 4 ? c : '*');
+                seen++;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.posbench.bench.Bench;
 import dev.posbench.config.BenchConfig;
 import dev.posbench.report.AllureReport;
 import dev.posbench.report.RunSummary;
+import dev.posbench.report.WrittenFiles;
 import dev.posbench.steps.BenchRun;
 import io.cucumber.core.options.CommandlineOptionsParser;
 import io.cucumber.core.options.RuntimeOptions;
@@ -106,6 +107,11 @@ final class RunCommand implements Callable<Integer> {
         }
         Path index = noHtml ? null : AllureReport.generate(results, reports.resolve("allure-report"), allureHome);
         System.out.print(result.render(index));
+        List<String> leaks = WrittenFiles.panLeaks(reports, loaded.pans());
+        if (!leaks.isEmpty()) {
+            System.out.println("INV-2 violated in what this run wrote:\n  " + String.join("\n  ", leaks));
+            return ExitCode.FAILED;
+        }
         if (result.scenarios().isEmpty()) {
             System.err.println("posbench: no scenario matched" + (tags == null ? "" : " --tags " + tags)
                     + " in " + String.join(", ", features));

@@ -196,7 +196,8 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
                 speed.number("maxCmPerSecond"),
                 c.texts("acceptedAids"),
                 c.texts("acceptedBins"),
-                cardReaders(c));
+                cardReaders(c),
+                c.has("currency") ? c.text("currency", "\\d{3}", "an ISO 4217 numeric currency code such as 156") : "156");
         YamlFile o = f.child("outcomes");
         Map<Outcome, Pattern> outcomes = new EnumMap<>(Outcome.class);
         List<String> missing = new ArrayList<>();

@@ -21,6 +21,14 @@ public enum Defect {
     STUCK_AFTER_RESULT,
     /** The reversal owed is kept in RAM only, not in flash: a power cut while the bank thinks loses it. */
     VOLATILE_REVERSAL,
+    /** APPROVED is shown as soon as the authorization has left, before the bank's answer. */
+    EARLY_APPROVAL,
+    /** The authorization carries the sale's amount plus one minor unit. */
+    AMOUNT_OFF_BY_ONE,
+    /** A card read from the chip goes out with the stripe's entry mode (021). */
+    CHIP_AS_SWIPE,
+    /** The reversal carries an amount of zero instead of the authorization's. */
+    REVERSAL_WRONG_AMOUNT,
     /** Every 0100 is sent twice with the same STAN. */
     DUPLICATE_AUTHORIZATION,
     /** Gives up on the host after half the configured host timeout. */

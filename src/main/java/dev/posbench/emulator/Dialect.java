@@ -23,10 +23,11 @@ final class Dialect {
         Map<Integer, String> f = new TreeMap<>();
         f.put(2, card.pan());
         f.put(3, PURCHASE);
-        f.put(4, "%012d".formatted(amount));
+        f.put(4, "%012d".formatted(settings.has(Defect.AMOUNT_OFF_BY_ONE) ? amount + 1 : amount));
         f.put(11, stan);
         f.put(14, card.expiry());
-        f.put(22, card.entryMode());
+        f.put(22, settings.has(Defect.CHIP_AS_SWIPE) && card instanceof CardRead.ChipCard
+                ? CardRead.ENTRY_SWIPE : card.entryMode());
         f.put(35, card.track2());
         f.put(41, settings.terminalId());
         f.put(42, settings.merchantId());
@@ -43,10 +44,13 @@ final class Dialect {
         return authorization.without(64).with(11, stan);
     }
 
-    static IsoMessage reversal(Flash.Reversal reversal) {
+    static IsoMessage reversal(Settings settings, Flash.Reversal reversal) {
         Map<Integer, String> f = new TreeMap<>();
         for (int n : REVERSAL_FIELDS) {
             reversal.original().field(n).ifPresent(v -> f.put(n, v));
+        }
+        if (settings.has(Defect.REVERSAL_WRONG_AMOUNT)) {
+            f.put(4, "%012d".formatted(0));
         }
         f.put(39, reversal.reason());
         return new IsoMessage(IsoMessage.REVERSAL, f);

@@ -91,6 +91,9 @@ final class Host {
                 .whenComplete((response, failure) -> firmware.post(failure == null
                         ? new Input.HostAnswered(id, response.statusCode(), response.body())
                         : new Input.HostFailed(id, failure)));
+        if (settings.has(Defect.EARLY_APPROVAL) && request.mti().equals(IsoMessage.AUTHORIZATION)) {
+            firmware.show(Screen.APPROVED);
+        }
         Deadline deadline = Deadline.after(timeout);
         try {
             while (true) {
@@ -135,7 +138,7 @@ final class Host {
         for (int attempt = 1; attempt <= attempts; attempt++) {
             firmware.log("REVERSAL STAN " + reversal.original().field(11).orElse("-") + " REASON " + reversal.reason()
                     + " ATTEMPT " + attempt);
-            Reply reply = exchange(Dialect.reversal(reversal));
+            Reply reply = exchange(Dialect.reversal(settings, reversal));
             if (reply instanceof Reply.Valid) {
                 flash.settle();
                 firmware.log("REVERSAL ACCEPTED");

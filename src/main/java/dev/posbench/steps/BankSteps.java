@@ -47,6 +47,7 @@ public final class BankSteps {
         authorizations().stream().reduce((a, b) -> b)
                 .flatMap(e -> e.request()).flatMap(r -> r.field(11))
                 .ifPresent(stan -> scenario.earlierStan = stan);
+        scenario.earlierExchanges.addAll(scenario.bench.bank().journal());
         scenario.bench.bank().acceptConnections();
         scenario.bench.bank().reset();
     }

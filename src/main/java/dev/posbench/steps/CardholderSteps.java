@@ -7,6 +7,7 @@ import dev.posbench.channel.Key;
 import dev.posbench.terminal.Outcome;
 import dev.posbench.terminal.TerminalProfile.SaleStart;
 import io.cucumber.java.en.When;
+import java.time.Instant;
 
 /** What the cardholder and the cashier do; the rig does it with its actuators. */
 public final class CardholderSteps {
@@ -27,6 +28,7 @@ public final class CardholderSteps {
     public void startPurchase(long amount) {
         // a sale starts from idle: after an earlier attempt the terminal may still be finishing
         scenario.bench.strategy().awaitIdle();
+        scenario.sales.add(new Scenario.Sale(Instant.now(), amount));
         String digits = Long.toString(amount);
         switch (scenario.profile().sale()) {
             case SaleStart.ViaSerial(String template) -> scenario.bench.link().send(template.replace("{amount}", digits));
@@ -53,6 +55,7 @@ public final class CardholderSteps {
         scenario.requireReader(Technology.STRIPE);
         require(card, Technology.STRIPE, "swiped");
         scenario.use(card);
+        scenario.presented.add(new Scenario.Presented(Instant.now(), card, Presentation.SWIPING));
         scenario.bench.rig().swipe(card.slot(), speed);
     }
 
@@ -61,6 +64,7 @@ public final class CardholderSteps {
         scenario.requireReader(Technology.CHIP);
         require(card, Technology.CHIP, "inserted");
         scenario.use(card);
+        scenario.presented.add(new Scenario.Presented(Instant.now(), card, Presentation.INSERTING));
         scenario.bench.rig().insert(card.slot());
     }
 
@@ -69,6 +73,7 @@ public final class CardholderSteps {
         scenario.requireReader(Technology.CONTACTLESS);
         require(card, Technology.CONTACTLESS, "tapped");
         scenario.use(card);
+        scenario.presented.add(new Scenario.Presented(Instant.now(), card, Presentation.TAPPING));
         scenario.bench.rig().tap(card.slot());
     }
 

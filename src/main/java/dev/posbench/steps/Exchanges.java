@@ -34,6 +34,11 @@ final class Exchanges {
                 && e.response().flatMap(r -> r.field(39)).filter("00"::equals).isPresent();
     }
 
+    /** When the bank sent its answer: on arrival, unless it held the answer back. */
+    static java.time.Instant answeredAt(Exchange e) {
+        return e.at().plus(e.delay());
+    }
+
     static boolean is(Exchange e, String mti) {
         return e.request().map(r -> r.mti().equals(mti)).orElse(false);
     }

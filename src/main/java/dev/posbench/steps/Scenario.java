@@ -1,5 +1,6 @@
 package dev.posbench.steps;
 
+import dev.posbench.bank.FakeBank.Exchange;
 import dev.posbench.bench.Bench;
 import dev.posbench.cards.TestCard;
 import dev.posbench.channel.Pans;
@@ -10,6 +11,7 @@ import dev.posbench.terminal.Outcome;
 import dev.posbench.terminal.TerminalProfile;
 import dev.posbench.terminal.Transcript;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -35,6 +37,18 @@ public final class Scenario {
     /** The STAN of the last authorization before the bank was set back to normal. */
     String earlierStan;
     final List<TestCard> cardsUsed = new ArrayList<>();
+    /** Every sale this scenario started, in order: what the authorizations of each must carry. */
+    final List<Sale> sales = new ArrayList<>();
+    /** Every card presented, in order, and how: the PAN and entry mode its authorization must carry. */
+    final List<Presented> presented = new ArrayList<>();
+    /** What the bank received before a step set it back to normal (which empties its journal). */
+    final List<Exchange> earlierExchanges = new ArrayList<>();
+
+    /** A sale the bench started, when, for how much (minor units). */
+    record Sale(Instant at, long amount) {}
+
+    /** A card the cardholder presented, when, and how. */
+    record Presented(Instant at, TestCard card, CardholderSteps.Presentation how) {}
 
     public Scenario() {
         this.bench = BenchRun.current();
@@ -48,7 +62,6 @@ public final class Scenario {
         return bench.link().transcript();
     }
 
-    /** Starts the scenario's view of the terminal here: earlier lines belong to earlier scenarios. */
     /** Set when the scenario turned out to need what the terminal lacks: nothing of it is judged. */
     boolean notApplicable;
 
@@ -67,6 +80,7 @@ public final class Scenario {
         }
     }
 
+    /** Starts the scenario's view of the terminal here: earlier lines belong to earlier scenarios. */
     void begin() {
         transcriptStart = transcript().mark();
         cursor = transcript().cursorAtEnd();

@@ -77,6 +77,7 @@ public record TerminalProfile(
      * @param acceptedBins        PAN prefixes the terminal accepts
      * @param cardReaders         the ways the terminal reads a card: a scenario that needs another
      *                            is not applicable to it
+     * @param currency            ISO 4217 numeric code every authorization must carry (field 49)
      */
     public record Capabilities(
             String terminalId,
@@ -88,7 +89,8 @@ public record TerminalProfile(
             double readerMaxCmPerSecond,
             List<String> acceptedAids,
             List<String> acceptedBins,
-            Set<Technology> cardReaders) {
+            Set<Technology> cardReaders,
+            String currency) {
 
         public Capabilities {
             acceptedAids = List.copyOf(acceptedAids);

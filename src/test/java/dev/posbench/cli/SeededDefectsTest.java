@@ -48,6 +48,10 @@ class SeededDefectsTest {
             give-up-early            | HC-10                                   | expected APPROVED
             drop-unanswered-reversal | HC-11                                   |
             volatile-reversal        | HC-11                                   | is not the reversal of STAN
+            early-approval           | HC-10                                   | (INV-1 the terminal showed APPROVED at
+            amount-off-by-one        | control                                 | carries amount 000000010001, the sale was 000000010000
+            chip-as-swipe            | control                                 | carries entry mode 021, the card was presented by inserting
+            reversal-wrong-amount    | HC-01 HC-03                             | carries field 4 000000000000, the authorization it undoes had
             duplicate-authorization  | control                                 | expected 1
             """;
 
@@ -91,6 +95,8 @@ class SeededDefectsTest {
             pin-on-display          | INV-3
             clear-pin-in-request    | INV-3
             duplicate-authorization | INV-4
+            amount-off-by-one       | MSG-1
+            reversal-wrong-amount   | MSG-2
             stuck-after-result      | INV-5
             """)
     void invariantCatchesTheDefect(String defect, String invariant) {
