@@ -34,6 +34,7 @@ Feature: Reading the card
 
   @CR-04
   Scenario: a chip that does not answer three times, with fallback closed, is not swiped instead
+    Given the terminal does not allow fallback
     When a purchase of 30.00 is started
     And the cardholder inserts card "dead-chip"
     And the cardholder removes the card
@@ -44,6 +45,21 @@ Feature: Reading the card
     And the cardholder swipes card "dead-chip"
     Then the terminal shows FALLBACK_NOT_ALLOWED
     And the bank received no authorization
+
+  @CR-04
+  Scenario: a chip that does not answer three times, with fallback open, is swiped and marked as fallback
+    Given the terminal allows fallback to the stripe
+    When a purchase of 30.00 is started
+    And the cardholder inserts card "dead-chip"
+    And the cardholder removes the card
+    And the cardholder inserts card "dead-chip"
+    And the cardholder removes the card
+    And the cardholder inserts card "dead-chip"
+    And the cardholder removes the card
+    And the cardholder swipes card "dead-chip"
+    And the cardholder enters the PIN
+    Then the terminal shows APPROVED
+    And the authorization was marked as fallback
 
   @CR-05
   Scenario: the card is pulled out before the terminal goes online

@@ -80,12 +80,23 @@ Feature: Reaching the host, and trusting its answer
 
   @HC-09
   Scenario: the bank rejects the MAC, the terminal signs on and the retried purchase is approved
-    Given the bank answers "sign-on-required"
+    Given the terminal can sign on
+    And the bank answers "sign-on-required"
     When the cardholder pays 66.00 by swiping card "stripe-unionpay" with the right PIN
     Then the terminal shows SIGN_ON_REQUIRED
     And the bank received a sign-on
     And the terminal shows APPROVED
     And the bank received 2 authorizations
+
+  @HC-09
+  Scenario: the bank rejects the MAC, and a terminal that cannot sign on stops there
+    Given the terminal cannot sign on
+    And the bank answers "sign-on-required"
+    When the cardholder pays 66.00 by swiping card "stripe-unionpay" with the right PIN
+    Then the terminal shows SIGN_ON_REQUIRED
+    And the bank received no sign-on
+    And the bank received 1 authorization
+    And the terminal never showed APPROVED
 
   @HC-10
   Scenario: the bank answers just inside the timeout

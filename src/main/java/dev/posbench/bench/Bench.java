@@ -90,7 +90,7 @@ public final class Bench implements AutoCloseable {
         SerialLink serial = link;
         List<String> defectNames = defects.stream().map(d -> d.name().toLowerCase().replace('_', '-')).toList();
         sim.connect(rig.pi4j(), spec, config.deck().cards().values(), config.program().orElseThrow(),
-                config.programField(), config.dir(), bank.url().toString(), "json-http", defectNames,
+                config.programField(), config.dir(), profile.file(), bank.url().toString(), "json-http", defectNames,
                 why -> serial.transcript().halt(why));
         program = sim.program();
         if (!defects.isEmpty()) {

@@ -64,9 +64,13 @@ public final class Main implements Callable<Integer> {
                 description = "Configuration folder (default: ${DEFAULT-VALUE}).")
         Path config;
 
+        @Option(names = "--profile", paramLabel = "FILE",
+                description = "A terminal profile instead of the one rig.yaml names.")
+        Path profile;
+
         @Override
         public Integer call() {
-            BenchConfig loaded = BenchConfig.load(config);
+            BenchConfig loaded = BenchConfig.load(config, java.util.Optional.ofNullable(profile));
             System.out.println("posbench: " + config + " is valid: " + loaded.rig().kind().name().toLowerCase()
                     + " rig, terminal \"" + loaded.profile().name() + "\", " + loaded.deck().cards().size()
                     + " cards, bank answers in " + loaded.bank().answersDir());

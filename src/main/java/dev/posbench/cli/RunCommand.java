@@ -42,6 +42,11 @@ final class RunCommand implements Callable<Integer> {
             description = "Configuration folder (default: ${DEFAULT-VALUE}).")
     Path config;
 
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "A terminal profile instead of the one rig.yaml names (the same rig and deck, "
+                    + "another setting of the terminal).")
+    Path profile;
+
     @Option(names = "--features", paramLabel = "PATH", split = ",",
             description = "Feature files or folders, a path may end in :LINE (default: features).")
     List<String> features = new ArrayList<>(List.of("features"));
@@ -70,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        BenchConfig loaded = BenchConfig.load(config);
+        BenchConfig loaded = BenchConfig.load(config, java.util.Optional.ofNullable(profile));
         for (String f : features) {
             Path p = Path.of(f.replaceFirst(":\\d+(:\\d+)*$", ""));
             if (!Files.exists(p)) {

@@ -36,12 +36,23 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
         Optional<TerminalCommand> program) {
 
     public static BenchConfig load(Path dir) {
+        return load(dir, Optional.empty());
+    }
+
+    /**
+     * @param profileOverride a terminal profile to use instead of {@code rig.yaml terminal.profile}
+     *                        (the same rig and deck, another terminal or another setting of it)
+     */
+    public static BenchConfig load(Path dir, Optional<Path> profileOverride) {
         if (!Files.isDirectory(dir)) {
             throw new BadInputException(dir.toString(), "no such configuration folder");
         }
         YamlFile rigFile = YamlFile.read(dir.resolve("rig.yaml"));
         RigSpec rig = rig(rigFile);
-        Path profilePath = dir.resolve(rigFile.child("terminal").text("profile"));
+        Path profilePath = profileOverride.orElseGet(() -> dir.resolve(rigFile.child("terminal").text("profile")));
+        if (profileOverride.isPresent() && !Files.isRegularFile(profilePath)) {
+            throw new BadInputException(profilePath + " (--profile)", "no such terminal profile");
+        }
         TerminalProfile profile = profile(YamlFile.read(profilePath));
         CardDeck deck = deck(YamlFile.read(dir.resolve("cards.yaml")), rig);
         BankSpec bank = bank(YamlFile.read(dir.resolve("bank.yaml")), dir);

@@ -48,6 +48,7 @@ final class FirmwareFiles {
                 p.duration("timeouts.otpEntry"),
                 p.duration("timeouts.host"),
                 p.node("timeouts.reversalRetries").asInt(),
+                p.text("timeouts.reversal").equals("at-once"),
                 p.node("capabilities.fallback").asBoolean(),
                 p.node("capabilities.signOn").asBoolean(),
                 p.node("capabilities.contactlessCvmLimit").asLong(),

@@ -461,8 +461,9 @@ final class Purchase {
         return Optional.empty();
     }
 
+    /** Sends the reversal just owed, if the terminal reverses at once; otherwise it goes before the next authorization. */
     private void reverseNow() {
-        if (settings.has(Defect.NO_REVERSAL)) {
+        if (settings.has(Defect.NO_REVERSAL) || !settings.reversalAtOnce()) {
             return;
         }
         fw.enter(State.REVERSAL);

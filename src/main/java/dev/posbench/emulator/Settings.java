@@ -18,6 +18,8 @@ import java.util.Set;
  * @param otpEntry             how long the terminal waits for an SMS code to be entered
  * @param host                 how long the terminal waits for the bank's answer to one message
  * @param reversalRetries      how many times an unanswered reversal is sent again, at once
+ * @param reversalAtOnce       a reversal goes out as soon as it is owed; otherwise it waits for the
+ *                             next online transaction and goes before it
  * @param fallbackAllowed      a swipe is accepted after three failed chip reads
  * @param canSignOn            the terminal signs on (0800) after A0/99 and retries the purchase once
  * @param contactlessCvmLimit  a tap above this amount (minor units) needs an online PIN
@@ -38,6 +40,7 @@ public record Settings(
         Duration otpEntry,
         Duration host,
         int reversalRetries,
+        boolean reversalAtOnce,
         boolean fallbackAllowed,
         boolean canSignOn,
         long contactlessCvmLimit,
@@ -82,7 +85,7 @@ public record Settings(
     /** The same terminal carrying these defects instead. */
     public Settings withDefects(Set<Defect> newDefects) {
         return new Settings(terminalId, merchantId, boot, presentCard, pinEntry, otpEntry, host, reversalRetries,
-                fallbackAllowed, canSignOn, contactlessCvmLimit, readerMinCmPerSecond, readerMaxCmPerSecond,
+                reversalAtOnce, fallbackAllowed, canSignOn, contactlessCvmLimit, readerMinCmPerSecond, readerMaxCmPerSecond,
                 acceptedAids, acceptedBins, pinKeyHex, macKeyHex, newDefects);
     }
 

@@ -44,9 +44,10 @@ public final class SimulatedTerminal implements AutoCloseable {
      * @param halt        ends the bench's serial waits when the program dies or breaks the contract
      */
     public void connect(Context pi4j, RigSpec spec, Collection<TestCard> deck, TerminalCommand command, String where,
-            Path configDir, String bank, String bankDialect, List<String> defects, Consumer<String> halt) {
+            Path configDir, Path profile, String bank, String bankDialect, List<String> defects, Consumer<String> halt) {
         Readers readers = new Readers();
-        program = new TerminalProgram(command, where, configDir, cable, readers, bank, bankDialect, defects, halt);
+        program = new TerminalProgram(command, where, configDir, profile, cable, readers, bank, bankDialect, defects,
+                halt);
         Map<Integer, SimCard> bySlot = new HashMap<>();
         for (TestCard card : deck) {
             bySlot.put(card.slot(), SimCard.of(card));

@@ -20,7 +20,7 @@ public record TerminalCommand(List<String> argv, Path workdir) {
 
     /** Every placeholder the contract defines. */
     public static final Set<String> PLACEHOLDERS =
-            Set.of("serial", "bank", "bankDialect", "world", "flash", "java", "classpath", "config");
+            Set.of("serial", "bank", "bankDialect", "world", "flash", "java", "classpath", "config", "profile");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([^}]*)}");
     /** The reference terminal's entry point: the one program that understands seeded defects. */

@@ -70,7 +70,7 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
      * @param defects  seeded defects for the reference terminal (empty for any other program)
      * @param halt     ends the serial waits in progress, with the reason: the terminal is gone
      */
-    TerminalProgram(TerminalCommand command, String where, Path configDir, NullModem cable, CardField cards,
+    TerminalProgram(TerminalCommand command, String where, Path configDir, Path profile, NullModem cable, CardField cards,
             String bank, String bankDialect, List<String> defects, Consumer<String> halt) {
         this.command = command;
         this.where = where;
@@ -92,6 +92,7 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
         values.put("java", ProcessHandle.current().info().command().orElse("java"));
         values.put("classpath", absoluteClasspath());
         values.put("config", configDir.toAbsolutePath().normalize().toString());
+        values.put("profile", profile.toAbsolutePath().normalize().toString());
         environment.put("POSBENCH_CONTRACT", String.valueOf(WorldMessage.VERSION));
         environment.put("POSBENCH_SERIAL", values.get("serial"));
         environment.put("POSBENCH_BANK", bank);

@@ -11,10 +11,15 @@ import java.util.List;
 /** How the faked bank answers, and what its journal says the terminal sent. */
 public final class BankSteps {
 
-    private final Scenario scenario;
+    /** The follow-up purchase that brings out what a terminal reversing before its next online transaction owes. */
+    private static final long FOLLOW_UP_AMOUNT = 100;
 
-    public BankSteps(Scenario scenario) {
+    private final Scenario scenario;
+    private final CardholderSteps cardholder;
+
+    public BankSteps(Scenario scenario, CardholderSteps cardholder) {
         this.scenario = scenario;
+        this.cardholder = cardholder;
     }
 
     /** {@code name} is a file of bench-config/bank/answers without ".json": a response code or a behaviour. */
@@ -68,6 +73,28 @@ public final class BankSteps {
         }
     }
 
+    @Then("the bank received no sign-on")
+    public void noSignOn() {
+        scenario.settle();
+        List<Exchange> signOns = Exchanges.of(scenario.bench.bank().journal(), IsoMessage.SIGN_ON);
+        if (!signOns.isEmpty()) {
+            throw new AssertionError("the bank received " + signOns.size() + " sign-on(s), expected none:\n"
+                    + scenario.bench.bank().renderJournal());
+        }
+    }
+
+    /** The last authorization says the card was swiped as a fallback from its chip (field 22 starting 80). */
+    @Then("the authorization was marked as fallback")
+    public void markedAsFallback() {
+        String mode = authorizations().stream().reduce((a, b) -> b).flatMap(Exchange::request)
+                .flatMap(r -> r.field(22)).orElseThrow(() -> new AssertionError("the bank received no authorization "
+                        + "carrying an entry mode (field 22):\n" + scenario.bench.bank().renderJournal()));
+        if (!mode.startsWith("80")) {
+            throw new AssertionError("the authorization carries entry mode " + mode + " (field 22), not a fallback "
+                    + "from the chip (80x)");
+        }
+    }
+
     @Then("the bank received a sign-on")
     public void signOn() {
         scenario.bench.bank().awaitRequest(r -> r.mti().equals(IsoMessage.SIGN_ON), scenario.outcomeWait(),
@@ -92,6 +119,7 @@ public final class BankSteps {
     @Then("the bank received {int} reversal(s) of the unanswered authorization")
     public void reversals(int expected) {
         String stan = lastAuthorizationStan();
+        followUpIfReversalsWait(r -> r.mti().equals(IsoMessage.REVERSAL) && r.field(11).filter(stan::equals).isPresent());
         scenario.bench.bank().awaitRequests(r -> r.mti().equals(IsoMessage.REVERSAL)
                         && r.field(11).filter(stan::equals).isPresent(), expected, scenario.outcomeWait(),
                 expected + " reversal(s) of the authorization with STAN " + stan);
@@ -170,25 +198,65 @@ public final class BankSteps {
 
     @Then("the bank received a reversal")
     public void reversal() {
-        scenario.bench.bank().awaitRequest(r -> r.mti().equals(IsoMessage.REVERSAL), scenario.outcomeWait(),
-                "a reversal (0400)");
+        followUpIfReversalsWait(this::ownReversal);
+        scenario.bench.bank().awaitRequest(this::ownReversal, scenario.outcomeWait(),
+                "a reversal (0400) of an authorization of this scenario");
     }
 
     @Then("the bank received a reversal with reason {string}")
     public void reversal(String reason) {
-        scenario.bench.bank().awaitRequest(
-                r -> r.mti().equals(IsoMessage.REVERSAL) && r.field(39).filter(reason::equals).isPresent(),
-                scenario.outcomeWait(), "a reversal (0400) with reason " + reason + " in field 39");
+        java.util.function.Predicate<IsoMessage> wanted = r -> ownReversal(r) && r.field(39).filter(reason::equals).isPresent();
+        followUpIfReversalsWait(wanted);
+        scenario.bench.bank().awaitRequest(wanted, scenario.outcomeWait(),
+                "a reversal (0400) with reason " + reason + " in field 39");
     }
 
     @Then("the bank received no reversal")
     public void noReversal() {
         scenario.settle();
-        List<Exchange> reversals = Exchanges.of(scenario.bench.bank().journal(), IsoMessage.REVERSAL);
+        if (!scenario.profile().timeouts().reversalAtOnce()) {
+            followUpIfReversalsWait(r -> false);
+            scenario.settle();
+        }
+        // what an earlier scenario still owed may go out now; INV-4 judges those
+        List<Exchange> reversals = scenario.bench.bank().journal().stream()
+                .filter(e -> e.request().filter(this::ownReversal).isPresent()).toList();
         if (!reversals.isEmpty()) {
             throw new AssertionError("the bank received " + reversals.size() + " reversal(s), expected none:\n"
                     + scenario.bench.bank().renderJournal());
         }
+    }
+
+    /**
+     * On a terminal whose profile says it reverses before its next online transaction, what it owes
+     * goes out only then: unless the bank already has what the step looks for, the cardholder makes
+     * a follow-up purchase with a plain stripe card of the deck, and the step looks at what came
+     * before its authorization. What the terminal shows from then on is the follow-up's, not the
+     * scenario's ({@link Scenario#shown} stops there).
+     */
+    private void followUpIfReversalsWait(java.util.function.Predicate<IsoMessage> alreadyThere) {
+        if (scenario.profile().timeouts().reversalAtOnce() || scenario.followUpFrom != null
+                || scenario.bench.bank().journal().stream().anyMatch(e -> e.request().filter(alreadyThere).isPresent())) {
+            return;
+        }
+        scenario.settle();
+        scenario.bench.rig().remove();
+        scenario.bench.strategy().awaitIdle();
+        scenario.followUpFrom = scenario.transcript().mark();
+        cardholder.pay(FOLLOW_UP_AMOUNT, CardholderSteps.Presentation.SWIPING, scenario.followUpCard(),
+                CardholderSteps.PinChoice.RIGHT);
+        // the step waits for what it looks for; an owed reversal that cannot get through stops the purchase there
+    }
+
+    /** A reversal of an authorization this scenario made (not one an earlier scenario left owed). */
+    private boolean ownReversal(IsoMessage r) {
+        if (!r.mti().equals(IsoMessage.REVERSAL) || r.field(11).isEmpty()) {
+            return false;
+        }
+        String stan = r.field(11).get();
+        return java.util.stream.Stream.concat(scenario.earlierExchanges.stream(), scenario.bench.bank().journal().stream())
+                .anyMatch(e -> e.request().filter(a -> a.mti().equals(IsoMessage.AUTHORIZATION)
+                        && a.field(11).filter(stan::equals).isPresent()).isPresent());
     }
 
     private String lastAuthorizationStan() {

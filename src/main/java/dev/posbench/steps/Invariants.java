@@ -229,26 +229,64 @@ final class Invariants {
         return Optional.ofNullable(latest);
     }
 
-    /** INV-4: one authorization per attempt (no STAN sent twice), and a reversal for every one left unanswered. */
+    /**
+     * INV-4: one authorization per attempt (no STAN sent twice), and a reversal for every one left
+     * without a definitive answer: at once, or, for a profile that reverses before the next online
+     * transaction, before the next authorization, in this scenario or a later one.
+     */
     private void oneAuthorizationPerAttemptAndReversals(List<Exchange> journal, List<String> violations) {
         String macKey = scenario.bench.config().bank().macKeyHex();
         Duration hostTimeout = scenario.profile().timeouts().host();
-        Set<String> stans = new HashSet<>();
-        Set<String> reversed = new HashSet<>();
-        for (Exchange e : Exchanges.of(journal, IsoMessage.REVERSAL)) {
-            e.request().flatMap(r -> r.field(11)).ifPresent(reversed::add);
+        boolean atOnce = scenario.profile().timeouts().reversalAtOnce();
+        List<Exchange> authorizations = Exchanges.of(journal, IsoMessage.AUTHORIZATION);
+        Set<String> owed = OWED.computeIfAbsent(scenario.bench, b -> new HashSet<>());
+        // what earlier scenarios left owed goes before this scenario's first authorization
+        if (!authorizations.isEmpty()) {
+            for (String stan : owed) {
+                if (reversalOf(journal, stan).filter(r -> !r.at().isAfter(authorizations.getFirst().at())).isEmpty()) {
+                    violations.add("INV-4 the authorization with STAN " + stan + " of an earlier scenario is still "
+                            + "owed a reversal, and the next authorization went out without it");
+                }
+            }
+            owed.clear();
         }
-        for (Exchange e : Exchanges.of(journal, IsoMessage.AUTHORIZATION)) {
+        Set<String> stans = new HashSet<>();
+        for (int i = 0; i < authorizations.size(); i++) {
+            Exchange e = authorizations.get(i);
             String stan = e.request().flatMap(r -> r.field(11)).orElse("?");
             if (!stans.add(stan)) {
                 violations.add("INV-4 two authorizations carry the same STAN " + stan + ": one attempt was sent twice");
             }
-            if (!Exchanges.definitive(e, macKey, hostTimeout) && scenario.profile().timeouts().reversalAtOnce()
-                    && !reversed.contains(stan)) {
-                violations.add("INV-4 the authorization with STAN " + stan
-                        + " got no definitive answer, and no reversal for it reached the bank");
+            if (Exchanges.definitive(e, macKey, hostTimeout)) {
+                continue;
+            }
+            Optional<Exchange> reversal = reversalOf(journal, stan);
+            if (atOnce) {
+                if (reversal.isEmpty()) {
+                    violations.add("INV-4 the authorization with STAN " + stan
+                            + " got no definitive answer, and no reversal for it reached the bank");
+                }
+            } else if (i + 1 < authorizations.size()) {
+                Exchange next = authorizations.get(i + 1);
+                if (reversal.filter(r -> !r.at().isAfter(next.at())).isEmpty()) {
+                    violations.add("INV-4 the authorization with STAN " + stan + " got no definitive answer, and the "
+                            + "next authorization went out before its reversal");
+                }
+            } else if (reversal.isEmpty()) {
+                owed.add(stan);
             }
         }
+        journal.stream().filter(e -> Exchanges.is(e, IsoMessage.REVERSAL))
+                .forEach(e -> e.request().flatMap(r -> r.field(11)).ifPresent(owed::remove));
+    }
+
+    /** Reversals a terminal still owes at the end of a scenario, per bench: the next scenario must send them first. */
+    private static final java.util.Map<dev.posbench.bench.Bench, Set<String>> OWED =
+            java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+    private static Optional<Exchange> reversalOf(List<Exchange> journal, String stan) {
+        return journal.stream().filter(e -> Exchanges.is(e, IsoMessage.REVERSAL)
+                && e.request().flatMap(r -> r.field(11)).filter(stan::equals).isPresent()).findFirst();
     }
 
 }

@@ -62,12 +62,49 @@ public final class Scenario {
         return bench.link().transcript();
     }
 
+    /**
+     * Where the bench's follow-up purchase began (it brings out the reversals a terminal owes until
+     * its next online transaction); null when there was none. What the scenario showed ends here.
+     */
+    Transcript.Mark followUpFrom;
+
+    /**
+     * The card of a follow-up purchase: the first of the deck that any terminal reads plainly, a
+     * stripe without chip, good, unexpired, with a valid number the profile accepts.
+     */
+    TestCard followUpCard() {
+        java.time.YearMonth now = java.time.YearMonth.now();
+        List<String> bins = profile().capabilities().acceptedBins();
+        return bench.config().deck().cards().values().stream()
+                .filter(c -> c.has(TestCard.Technology.STRIPE) && c.stripe() == TestCard.StripeCondition.GOOD)
+                .filter(c -> c.serviceCode().startsWith("1") && Pans.luhnValid(c.pan())
+                        && c.pan().length() >= 13 && c.pan().length() <= 19)
+                .filter(c -> !java.time.YearMonth.of(2000 + Integer.parseInt(c.expiry().substring(0, 2)),
+                        Integer.parseInt(c.expiry().substring(2))).isBefore(now))
+                .filter(c -> bins.isEmpty() || bins.stream().anyMatch(c.pan()::startsWith))
+                .min(java.util.Comparator.comparingInt(TestCard::slot))
+                .orElseThrow(() -> new dev.posbench.BadInputException(bench.config().dir().resolve("cards.yaml").toString(),
+                        "no card for a follow-up purchase (a good stripe, service code 1xx, valid and unexpired): "
+                                + "a terminal that reverses before its next online transaction needs one"));
+    }
+
     /** Set when the scenario turned out to need what the terminal lacks: nothing of it is judged. */
     boolean notApplicable;
 
     /**
      * @throws NotApplicable when the profile says the terminal cannot read a card this way
      */
+    /**
+     * @throws NotApplicable when the profile does not declare what the scenario is about
+     */
+    void requireCapability(boolean declared, String setting) {
+        if (!declared) {
+            notApplicable = true;
+            throw new NotApplicable("not applicable: the scenario is about a terminal with capabilities." + setting
+                    + ", and " + profile().file() + " says otherwise");
+        }
+    }
+
     void requireReader(TestCard.Technology reader) {
         if (!profile().capabilities().cardReaders().contains(reader)) {
             notApplicable = true;
@@ -153,8 +190,10 @@ public final class Scenario {
         transcript().awaitLast(pattern(prompt), outcomeWait(), describe(prompt) + " as the terminal's latest line");
     }
 
+    /** The first line of this scenario, before any follow-up purchase, that shows the outcome. */
     Optional<Line> shown(Outcome outcome) {
-        return transcript().find(transcriptStart, profile().pattern(outcome));
+        Optional<Line> line = transcript().find(transcriptStart, profile().pattern(outcome));
+        return followUpFrom == null ? line : line.filter(l -> l.index() < followUpFrom.line());
     }
 
     Pattern pattern(Outcome outcome) {

@@ -21,6 +21,27 @@ public final class TerminalSteps {
         scenario.bench.strategy().awaitIdle();
     }
 
+    /** Scenarios about a capability the profile may or may not declare: the other kind is not applicable. */
+    @Given("the terminal allows fallback to the stripe")
+    public void allowsFallback() {
+        scenario.requireCapability(scenario.profile().capabilities().fallback(), "fallback: true");
+    }
+
+    @Given("the terminal does not allow fallback")
+    public void refusesFallback() {
+        scenario.requireCapability(!scenario.profile().capabilities().fallback(), "fallback: false");
+    }
+
+    @Given("the terminal can sign on")
+    public void canSignOn() {
+        scenario.requireCapability(scenario.profile().capabilities().signOn(), "signOn: true");
+    }
+
+    @Given("the terminal cannot sign on")
+    public void cannotSignOn() {
+        scenario.requireCapability(!scenario.profile().capabilities().signOn(), "signOn: false");
+    }
+
     /** A power cut, wherever the terminal is: what it keeps in flash must survive, the rest is lost. */
     @When("the terminal's power is cut and comes back")
     public void powerCut() {

@@ -73,6 +73,25 @@ class SeededDefectsTest {
         }
     }
 
+    /**
+     * The reference terminal's setting B (fallback open, reversal before the next online
+     * transaction, no sign-on): the scenarios only it can take, and the deferred reversals the
+     * bench brings out with a follow-up purchase, fail on a terminal that gets them wrong.
+     */
+    @ParameterizedTest(name = "setting B: a terminal with {0} fails {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            no-fallback-mark | CR-04       | the authorization carries entry mode 021 (field 22), not a fallback
+            no-reversal      | HC-01       | the bank did not receive a reversal (0400) with reason 98
+            approve-on-decline | HC-09     | expected SIGN_ON_REQUIRED
+            """)
+    void settingBScenariosFailOnTheDefect(String defect, String id, String reason) {
+        PosbenchRun run = PosbenchRun.run("--profile", "bench-config/terminals/reference-b.yaml", "--tags", "@" + id,
+                "--sim-defect", defect);
+        assertEquals(ExitCode.FAILED, run.exitCode(), run.out() + run.err());
+        assertTrue(run.outcomes(id).contains("FAILED"), run.out());
+        assertTrue(run.out().contains(reason.strip()), "expected a failure saying \"" + reason.strip() + "\":\n" + run.out());
+    }
+
     /** Every id of the catalog's CR, CV, ID and HC families has a proof above. */
     @Test
     void everyCatalogPathIsProven() {

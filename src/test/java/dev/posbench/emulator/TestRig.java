@@ -121,7 +121,7 @@ final class TestRig implements AutoCloseable {
 
         Settings build() {
             return new Settings("POS00001", "898110148990001", Duration.ofMillis(20), presentCard, pinEntry, otpEntry,
-                    host, reversalRetries, fallbackAllowed, canSignOn, contactlessCvmLimit, 10.0, 150.0,
+                    host, reversalRetries, true, fallbackAllowed, canSignOn, contactlessCvmLimit, 10.0, 150.0,
                     acceptedAids, acceptedBins, FakeBank.PIN_KEY, FakeBank.MAC_KEY, defects);
         }
     }
