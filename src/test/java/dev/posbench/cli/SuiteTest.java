@@ -24,7 +24,9 @@ class SuiteTest {
             for (int n = 1; n <= Integer.parseInt(family.substring(family.indexOf(':') + 1)); n++) {
                 String id = String.format(format, n);
                 assertFalse(run.outcomes(id).isEmpty(), id + " has no scenario:\n" + run.out());
-                assertTrue(run.outcomes(id).stream().allMatch("PASSED"::equals), id + ":\n" + run.out());
+                // a scenario about a setting this profile does not have is not applicable; one at least passes
+                assertTrue(run.outcomes(id).contains("PASSED") && run.outcomes(id).stream()
+                        .allMatch(o -> o.equals("PASSED") || o.equals("NOT APPLICABLE")), id + ":\n" + run.out());
             }
         }
         assertTrue(run.out().contains("0 failed"), run.out());
