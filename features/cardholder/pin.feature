@@ -28,7 +28,7 @@ Feature: Verifying the cardholder
   @CV-03
   Scenario: a wrong offline PIN, checked by the chip, leaves tries and asks again
     When the cardholder pays 26.00 by inserting card "chip-unionpay-offline-pin" with a wrong PIN
-    Then the terminal shows INCORRECT_PIN
+    Then the terminal shows INCORRECT_PIN with 2 tries left
     And the bank received no authorization
     When the cardholder enters the PIN
     Then the terminal shows APPROVED
