@@ -25,11 +25,17 @@ class SeededDefectsTest {
             accept-damaged-stripe    | CR-01                                   | expected READ_ERROR
             ignore-speed             | CR-02                                   | expected READ_ERROR
             accept-swiped-chip       | CR-03                                   | expected INSERT_CHIP
+            ignore-service-code-6    | CR-03                                   | expected INSERT_CHIP
             fallback-always          | CR-04                                   | expected FALLBACK_NOT_ALLOWED
             ignore-card-removal      | CR-05                                   | expected CARD_REMOVED
             skip-support-check       | CR-06                                   | expected CARD_NOT_SUPPORTED
+            skip-bin-check           | CR-06                                   | expected CARD_NOT_SUPPORTED
             skip-expiry-check        | CR-07                                   | expected CARD_EXPIRED
+            expiry-one-month-late    | CR-07                                   | expected CARD_EXPIRED
+            expired-in-expiry-month  | CR-07                                   | the last it showed was "DISP 过期卡 / CARD EXPIRED"
             skip-luhn-check          | CR-08                                   | expected INVALID_CARD
+            skip-pan-length-check    | CR-08                                   | expected INVALID_CARD
+            pan-16-digits-only       | CR-08 control                           | the last it showed was "DISP 无效卡号 / INVALID CARD"
             approve-on-decline       | CV-01 CV-09 ID-01 ID-02 ID-03 ID-04 ID-05 ID-06 ID-07 ID-08 ID-09 ID-10 ID-11 ID-12 ID-13 ID-14 ID-15 ID-16 ID-17 HC-07 HC-08 | without showing it
             clear-pin-in-request     | CV-01 control                           | field 52
             ignore-pin-tries         | CV-02                                   | expected PIN_TRIES_EXCEEDED
