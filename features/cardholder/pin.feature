@@ -40,6 +40,17 @@ Feature: Verifying the cardholder
     Then the terminal shows PIN_BLOCKED
     And the bank received no authorization
 
+  @CV-04
+  Scenario: three wrong offline PINs in one purchase block the PIN and end the transaction
+    When the cardholder pays 26.00 by inserting card "offline-pin-to-block" with a wrong PIN
+    Then the terminal shows INCORRECT_PIN with 2 tries left
+    When the cardholder enters a wrong PIN
+    Then the terminal shows INCORRECT_PIN with 1 try left
+    When the cardholder enters a wrong PIN
+    Then the terminal shows PIN_BLOCKED
+    And the bank received no authorization
+    And the terminal never showed APPROVED
+
   @CV-05
   Scenario: no PIN before the PIN-entry timeout
     When a purchase of 12.00 is started

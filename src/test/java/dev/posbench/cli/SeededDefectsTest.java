@@ -40,17 +40,24 @@ class SeededDefectsTest {
             clear-pin-in-request     | CV-01 control                           | field 52
             ignore-pin-tries         | CV-02                                   | expected PIN_TRIES_EXCEEDED
             offline-pin-no-retry     | CV-03                                   |
+            no-tries-left            | CV-03                                   | without the number of tries left
             ignore-pin-blocked       | CV-04                                   | expected PIN_BLOCKED
+            last-pin-try-as-wrong    | CV-04                                   | expected PIN_BLOCKED
             no-pin-timeout           | CV-05                                   | expected TIMEOUT
             ignore-cancel            | CV-06                                   | expected CANCELLED
             omit-otp-code            | CV-07                                   | SMS code
             no-step-up               | CV-08                                   | expected INSERT_AND_PIN
+            ignore-cvm-limit         | CV-08                                   | expected ENTER_PIN
             generic-decline          | ID-01 ID-02 ID-04 ID-10 ID-17 HC-07 HC-08 | expected PICK_UP_CARD
             no-reversal              | HC-01 HC-03 HC-04 CR-05                 | a reversal (0400)
             refused-as-timeout       | HC-02                                   | expected HOST_UNREACHABLE
             ignore-mac               | HC-05                                   | expected COMM_ERROR
             ignore-echo              | HC-06                                   | expected COMM_ERROR
+            ignore-terminal-id-echo  | HC-06                                   | expected COMM_ERROR
+            ignore-mti-echo          | HC-06                                   | expected COMM_ERROR
             no-sign-on               | HC-09                                   | sign-on (0800)
+            sign-on-only-on-a0       | HC-09                                   | did not receive a sign-on (0800)
+            retry-after-failed-sign-on | HC-09                                 | the bank received 2 authorization(s), expected 1
             give-up-early            | HC-10                                   | expected APPROVED
             drop-unanswered-reversal | HC-11                                   |
             volatile-reversal        | HC-11                                   | is not the reversal of STAN
