@@ -32,6 +32,15 @@ Feature: Reading the card
     When the cardholder presses CANCEL
     Then the terminal shows CANCELLED
 
+  @CR-03
+  Scenario: a chip card with a 6xx service code is swiped and the terminal asks for the chip
+    When a purchase of 25.00 is started
+    And the cardholder swipes card "chip-unionpay-national"
+    Then the terminal shows INSERT_CHIP
+    And the bank received no authorization
+    When the cardholder presses CANCEL
+    Then the terminal shows CANCELLED
+
   @CR-04
   Scenario: a chip that does not answer three times, with fallback closed, is not swiped instead
     Given the terminal does not allow fallback
@@ -87,6 +96,13 @@ Feature: Reading the card
     Then the terminal shows CARD_NOT_SUPPORTED
     And the bank received no authorization
 
+  @CR-06
+  Scenario: a card whose BIN the terminal does not accept
+    When a purchase of 15.00 is started
+    And the cardholder swipes card "jcb-stripe"
+    Then the terminal shows CARD_NOT_SUPPORTED
+    And the bank received no authorization
+
   @CR-07
   Scenario: a card whose own data says it has expired
     When a purchase of 15.00 is started
@@ -94,9 +110,45 @@ Feature: Reading the card
     Then the terminal shows CARD_EXPIRED
     And the bank received no authorization
 
+  @CR-07
+  Scenario: a card that expired last month is refused
+    When a purchase of 15.00 is started
+    And the cardholder swipes card "expired-last-month"
+    Then the terminal shows CARD_EXPIRED
+    And the bank received no authorization
+
+  @CR-07
+  Scenario: a card expiring this month is valid through the month's last day
+    When the cardholder pays 15.00 by swiping card "expires-this-month" with the right PIN
+    Then the terminal shows APPROVED
+    And the terminal never showed CARD_EXPIRED
+
   @CR-08
   Scenario: a card number that fails the Luhn check
     When a purchase of 15.00 is started
     And the cardholder swipes card "bad-luhn-stripe"
     Then the terminal shows INVALID_CARD
     And the bank received no authorization
+
+  @CR-08
+  Scenario Outline: a card number of <digits> digits is refused, though its Luhn digit is right
+    When a purchase of 15.00 is started
+    And the cardholder swipes card "<card>"
+    Then the terminal shows INVALID_CARD
+    And the bank received no authorization
+
+    Examples:
+      | digits | card          |
+      | 12     | pan-12-digits |
+      | 20     | pan-20-digits |
+
+  @CR-08
+  Scenario Outline: a card number of <digits> digits, at the edge of 13 to 19, is read and approved
+    When the cardholder pays 15.00 by swiping card "<card>" with the right PIN
+    Then the terminal shows APPROVED
+    And the terminal never showed INVALID_CARD
+
+    Examples:
+      | digits | card          |
+      | 13     | pan-13-digits |
+      | 19     | pan-19-digits |

@@ -28,7 +28,7 @@ Feature: Verifying the cardholder
   @CV-03
   Scenario: a wrong offline PIN, checked by the chip, leaves tries and asks again
     When the cardholder pays 26.00 by inserting card "chip-unionpay-offline-pin" with a wrong PIN
-    Then the terminal shows INCORRECT_PIN
+    Then the terminal shows INCORRECT_PIN with 2 tries left
     And the bank received no authorization
     When the cardholder enters the PIN
     Then the terminal shows APPROVED
@@ -39,6 +39,17 @@ Feature: Verifying the cardholder
     And the cardholder inserts card "blocked-offline-pin"
     Then the terminal shows PIN_BLOCKED
     And the bank received no authorization
+
+  @CV-04
+  Scenario: three wrong offline PINs in one purchase block the PIN and end the transaction
+    When the cardholder pays 26.00 by inserting card "offline-pin-to-block" with a wrong PIN
+    Then the terminal shows INCORRECT_PIN with 2 tries left
+    When the cardholder enters a wrong PIN
+    Then the terminal shows INCORRECT_PIN with 1 try left
+    When the cardholder enters a wrong PIN
+    Then the terminal shows PIN_BLOCKED
+    And the bank received no authorization
+    And the terminal never showed APPROVED
 
   @CV-05
   Scenario: no PIN before the PIN-entry timeout

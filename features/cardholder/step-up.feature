@@ -39,6 +39,16 @@ Feature: The issuer asks for more than a PIN
     And the cardholder enters the PIN
     Then the terminal shows APPROVED
 
+  @CV-08
+  Scenario: a tap over the contactless CVM limit needs the PIN, and the bank wants chip and PIN
+    Given the bank answers "contactless-step-up"
+    When the cardholder pays 520.00 by tapping card "contactless-mastercard" with the right PIN
+    Then the terminal shows INSERT_AND_PIN
+    When the cardholder inserts card "contactless-mastercard"
+    And the cardholder enters the PIN
+    Then the terminal shows APPROVED
+    And the bank received 2 authorizations
+
   @CV-09
   Scenario: the bank asks for a face verification the terminal cannot perform
     Given the bank answers "face-verification"

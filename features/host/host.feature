@@ -46,12 +46,18 @@ Feature: Reaching the host, and trusting its answer
     And the terminal never showed APPROVED
 
   @HC-06
-  Scenario: the answer does not echo the request's trace number
-    Given the bank answers "no-echo"
+  Scenario Outline: the answer does not echo the request: <what>
+    Given the bank answers "<answer>"
     When the cardholder pays 66.00 by swiping card "stripe-unionpay" with the right PIN
     Then the terminal shows COMM_ERROR
     And the bank received a reversal
     And the terminal never showed APPROVED
+
+    Examples:
+      | what                                | answer            |
+      | another trace number                | no-echo           |
+      | another terminal id                 | wrong-terminal-id |
+      | another message type (0210)         | wrong-mti         |
 
   @HC-07
   Scenario Outline: the issuer or its link is unavailable (<code>)
@@ -79,14 +85,29 @@ Feature: Reaching the host, and trusting its answer
       | 90   |
 
   @HC-09
-  Scenario: the bank rejects the MAC, the terminal signs on and the retried purchase is approved
+  Scenario Outline: the bank rejects the <what> (<code>), the terminal signs on and the retried purchase is approved
     Given the terminal can sign on
-    And the bank answers "sign-on-required"
+    And the bank answers "<answer>"
     When the cardholder pays 66.00 by swiping card "stripe-unionpay" with the right PIN
     Then the terminal shows SIGN_ON_REQUIRED
     And the bank received a sign-on
     And the terminal shows APPROVED
     And the bank received 2 authorizations
+
+    Examples:
+      | what       | code | answer              |
+      | MAC        | A0   | sign-on-required    |
+      | PIN format | 99   | sign-on-required-99 |
+
+  @HC-09
+  Scenario: the bank rejects the MAC and the sign-on fails, so the purchase is not sent again
+    Given the terminal can sign on
+    And the bank answers "sign-on-refused"
+    When the cardholder pays 66.00 by swiping card "stripe-unionpay" with the right PIN
+    Then the terminal shows SIGN_ON_REQUIRED
+    And the bank received a sign-on
+    And the bank received 1 authorization
+    And the terminal never showed APPROVED
 
   @HC-09
   Scenario: the bank rejects the MAC, and a terminal that cannot sign on stops there

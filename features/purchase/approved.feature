@@ -16,3 +16,10 @@ Feature: An approved purchase, the control
     Then the terminal shows APPROVED
     And the authorization carried a PIN block, not the clear PIN
     And the bank received no reversal
+
+  @control
+  Scenario: a 19-digit UnionPay debit card swiped with the right online PIN is approved
+    When the cardholder pays 35.80 by swiping card "unionpay-debit-19" with the right PIN
+    Then the terminal shows APPROVED
+    And the authorization carried a PIN block, not the clear PIN
+    And the bank received no reversal

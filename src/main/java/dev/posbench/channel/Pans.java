@@ -7,7 +7,14 @@ import java.util.regex.Pattern;
 /** Card-number arithmetic and masking: a full PAN must never be printed, logged or reported. */
 public final class Pans {
 
-    private static final Pattern DIGIT_RUN = Pattern.compile("(?<!\\d)\\d{13,19}(?!\\d)");
+    /**
+     * What may be a PAN in free text: a run of 13 to 21 digits (a deck may hold test cards of 20 and
+     * 21 digits, to check that a terminal refuses them); a shorter run of 8 or more digits where a PAN
+     * stands, before a track 2 separator and its expiry ({@code PAN=YYMM}, {@code PANDYYMM}) or as field
+     * 2 of the bank dialect ({@code "2":"PAN"}). Amounts (field 4 has 12 digits) and STANs stay readable.
+     */
+    private static final Pattern DIGIT_RUN = Pattern.compile(
+            "(?<!\\d)\\d{13,21}(?!\\d)|(?<![\\dA-Fa-f])\\d{8,12}(?=[=D]\\d{4})|(?<=\"2\"\\s{0,4}:\\s{0,4}\")\\d{8,12}(?=\")");
 
     private Pans() {}
 
@@ -100,7 +107,7 @@ public final class Pans {
     }
 
     /**
-     * Masks every run of 13 to 19 digits in free text (a transcript, a JSON body, a log line), so a
+     * Masks every PAN-like run of digits in free text (a transcript, a JSON body, a log line), so a
      * PAN is hidden even where no one knew it was a PAN. Amounts and STANs are shorter and stay.
      */
     public static String maskAll(String text) {

@@ -15,6 +15,8 @@ import dev.posbench.terminal.TerminalProfile;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.YearMonth;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -258,6 +261,11 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
     }
 
     static CardDeck deck(YamlFile f, RigSpec rig) {
+        return deck(f, rig, YearMonth.now(ZoneId.systemDefault()));
+    }
+
+    /** The deck with every relative expiry resolved against {@code thisMonth}, the month of the run. */
+    static CardDeck deck(YamlFile f, RigSpec rig, YearMonth thisMonth) {
         int slots = 1 << rig.cardSelector().size();
         List<TestCard> cards = new ArrayList<>();
         Map<Integer, String> bySlot = new HashMap<>();
@@ -278,9 +286,10 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
             if (tech.isEmpty()) {
                 throw c.error("technology", "missing (a list of stripe, chip, contactless)");
             }
-            // The PAN is checked for shape only: a deck may hold a card whose Luhn digit is wrong on purpose.
-            String pan = c.text("pan", "\\d{12,19}", "a card number of 12 to 19 digits");
-            String expiry = c.text("expiry", "\\d{2}(0[1-9]|1[0-2])", "an expiry as YYMM");
+            // The PAN is checked for shape only: a deck holds cards whose Luhn digit is wrong on purpose,
+            // and cards just outside the 13-19 digits a terminal must accept (12, 20), to test that check.
+            String pan = c.text("pan", "\\d{8,21}", "a card number of 8 to 21 digits");
+            String expiry = expiry(c, thisMonth);
             String serviceCode = c.text("serviceCode", "\\d{3}", "a 3-digit service code");
             String pin = c.text("pin", "\\d{4,12}", "a PIN of 4 to 12 digits");
             int slot = c.integer("slot", 0, slots - 1);
@@ -293,7 +302,7 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
             StripeCondition stripe = c.has("stripe") ? c.choice("stripe", StripeCondition.class) : StripeCondition.GOOD;
             String track2 = c.optionalText("track2")
                     .map(t -> {
-                        if (!t.matches("\\d{12,19}=\\d{4}\\d{3}\\d*")) {
+                        if (!t.matches("\\d{8,21}=\\d{4}\\d{3}\\d*")) {
                             throw c.error("track2", "is not PAN=YYMM+service code+discretionary data");
                         }
                         return t;
@@ -312,6 +321,37 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
             throw f.error("cards", "the deck is empty");
         }
         return CardDeck.of(f.file(), cards);
+    }
+
+    /** {@code this-month}, {@code last-month}, {@code next-month}, {@code this-month+N}, {@code this-month-N}. */
+    private static final Pattern RELATIVE_EXPIRY = Pattern.compile("(this|last|next)-month(?:([+-])(\\d{1,3}))?");
+
+    /**
+     * A card's {@code expiry} as YYMM. Besides a fixed YYMM it may name a month relative to the run's,
+     * so a card at the edge of its validity stays at the edge whenever the suite runs: a card is
+     * valid through the last day of its expiry month, and a fixed "this month" would be wrong next
+     * month. The run's month is taken in this machine's time zone, as the simulated terminal takes it.
+     */
+    static String expiry(YamlFile c, YearMonth thisMonth) {
+        String s = c.text("expiry");
+        if (s.matches("\\d{2}(0[1-9]|1[0-2])")) {
+            return s;
+        }
+        Matcher m = RELATIVE_EXPIRY.matcher(s);
+        if (!m.matches() || (m.group(2) != null && !m.group(1).equals("this"))) {
+            throw c.error("expiry", "\"" + s + "\" is not an expiry as YYMM, nor a month relative to the run's "
+                    + "(this-month, last-month, next-month, this-month+N, this-month-N)");
+        }
+        int offset = switch (m.group(1)) {
+            case "last" -> -1;
+            case "next" -> 1;
+            default -> m.group(2) == null ? 0 : Integer.parseInt(m.group(2) + m.group(3));
+        };
+        YearMonth month = thisMonth.plusMonths(offset);
+        if (month.getYear() < 2000 || month.getYear() > 2099) {
+            throw c.error("expiry", "\"" + s + "\" falls in " + month + ", which YYMM cannot say (2000-2099)");
+        }
+        return "%02d%02d".formatted(month.getYear() % 100, month.getMonthValue());
     }
 
     static BankSpec bank(YamlFile f, Path dir) {

@@ -77,5 +77,31 @@ public enum Defect {
     /** A reversal left unanswered after its first attempt is dropped instead of kept pending. */
     DROP_UNANSWERED_REVERSAL,
     /** A refused connection is taken for an unanswered request: COMM_TIMEOUT, and a reversal owed for nothing. */
-    REFUSED_AS_TIMEOUT
+    REFUSED_AS_TIMEOUT,
+    /** Only service code 2xx means a chip: a swiped 6xx card (national, with a chip) goes online from its stripe. */
+    IGNORE_SERVICE_CODE_6,
+    /** The PAN's length is not checked, only its Luhn digit: a 12- or 20-digit card number goes online. */
+    SKIP_PAN_LENGTH_CHECK,
+    /** Only 16-digit card numbers pass the length check: valid 13- and 19-digit PANs are refused as INVALID_CARD. */
+    PAN_16_DIGITS_ONLY,
+    /** A card is taken as expired from the first day of its expiry month, instead of after its last day. */
+    EXPIRED_IN_EXPIRY_MONTH,
+    /** A card is taken as expired one month late: one that expired last month still goes online. */
+    EXPIRY_ONE_MONTH_LATE,
+    /** The accepted BIN list is not consulted (the AID list still is): a card of any BIN goes online. */
+    SKIP_BIN_CHECK,
+    /** A wrong offline PIN (63Cx) shows INCORRECT_PIN without the number of tries left. */
+    NO_TRIES_LEFT,
+    /** The chip's 63C0 (the last try used up) is taken as one more wrong PIN: INCORRECT_PIN, PIN asked again. */
+    LAST_PIN_TRY_AS_WRONG,
+    /** A tap above the contactless CVM limit goes online without cardholder verification. */
+    IGNORE_CVM_LIMIT,
+    /** Accepts an answer whose terminal id (41) is not its own, if the rest echoes the request. */
+    IGNORE_TERMINAL_ID_ECHO,
+    /** Accepts an answer of any message type (MTI), if its fields echo the request. */
+    IGNORE_MTI_ECHO,
+    /** Signs on after A0 only: a 99 (PIN format error) is shown as SIGN_ON_REQUIRED without a sign-on. */
+    SIGN_ON_ONLY_ON_A0,
+    /** After a failed sign-on the purchase is sent again all the same. */
+    RETRY_AFTER_FAILED_SIGN_ON
 }

@@ -186,10 +186,10 @@ final class Host {
     }
 
     /** The answer belongs to this request: answer MTI, same STAN and terminal, same processing code if given. */
-    private static boolean echoes(IsoMessage request, IsoMessage answer) {
-        return answer.mti().equals(Dialect.answerMti(request))
+    private boolean echoes(IsoMessage request, IsoMessage answer) {
+        return (answer.mti().equals(Dialect.answerMti(request)) || settings.has(Defect.IGNORE_MTI_ECHO))
                 && answer.field(11).equals(request.field(11))
-                && answer.field(41).equals(request.field(41))
+                && (answer.field(41).equals(request.field(41)) || settings.has(Defect.IGNORE_TERMINAL_ID_ECHO))
                 && (answer.field(3).isEmpty() || answer.field(3).equals(request.field(3)));
     }
 

@@ -185,7 +185,8 @@ final class Purchase {
             return new SwipeOutcome.TryAgain();
         }
         Swiped card = read.get();
-        if (!card.hasChip()) {
+        boolean missesChip = settings.has(Defect.IGNORE_SERVICE_CODE_6) && card.serviceCode().startsWith("6");
+        if (!card.hasChip() || missesChip) {
             return new SwipeOutcome.Read(card);
         }
         if (fallback) {
@@ -232,7 +233,7 @@ final class Purchase {
     /** The checks a terminal makes before anything goes online; true when it showed a refusal. */
     private boolean refusedLocally(CardRead card) {
         String pan = card.pan();
-        boolean panShapeOk = pan.length() >= 13 && pan.length() <= 19 && pan.chars().allMatch(Character::isDigit);
+        boolean panShapeOk = panLengthOk(pan.length()) && pan.chars().allMatch(Character::isDigit);
         if (!panShapeOk || (!settings.has(Defect.SKIP_LUHN_CHECK) && !Pans.luhnValid(pan))) {
             fw.show(Screen.INVALID_CARD);
             return true;
@@ -242,18 +243,42 @@ final class Purchase {
             fw.show(Screen.INVALID_CARD);
             return true;
         }
-        if (!settings.has(Defect.SKIP_EXPIRY_CHECK) && expiry.get().isBefore(YearMonth.now(ZoneId.systemDefault()))) {
+        if (!settings.has(Defect.SKIP_EXPIRY_CHECK) && expired(expiry.get())) {
             fw.show(Screen.CARD_EXPIRED);
             return true;
         }
         if (!settings.has(Defect.SKIP_SUPPORT_CHECK)) {
             boolean aidOk = card.aid().map(aid -> accepted(aid, settings.acceptedAids())).orElse(true);
-            if (!aidOk || !accepted(pan, settings.acceptedBins())) {
+            boolean binOk = settings.has(Defect.SKIP_BIN_CHECK) || accepted(pan, settings.acceptedBins());
+            if (!aidOk || !binOk) {
                 fw.show(Screen.CARD_NOT_SUPPORTED);
                 return true;
             }
         }
         return false;
+    }
+
+    /** 13 to 19 digits, unless a seeded defect checks the length otherwise. */
+    private boolean panLengthOk(int digits) {
+        if (settings.has(Defect.SKIP_PAN_LENGTH_CHECK)) {
+            return true;
+        }
+        if (settings.has(Defect.PAN_16_DIGITS_ONLY)) {
+            return digits == 16;
+        }
+        return digits >= 13 && digits <= 19;
+    }
+
+    /** A card is valid through the last day of its expiry month: expired once that month is over. */
+    private boolean expired(YearMonth expiry) {
+        YearMonth now = YearMonth.now(ZoneId.systemDefault());
+        if (settings.has(Defect.EXPIRED_IN_EXPIRY_MONTH)) {
+            return !expiry.isAfter(now);
+        }
+        if (settings.has(Defect.EXPIRY_ONE_MONTH_LATE)) {
+            return expiry.plusMonths(1).isBefore(now);
+        }
+        return expiry.isBefore(now);
     }
 
     private static Optional<YearMonth> expiry(String yymm) {
@@ -289,7 +314,8 @@ final class Purchase {
     private Optional<Verified> verifyCardholder(CardRead card) {
         return switch (card) {
             case ChipCard chip when chip.chip().offlinePin() -> offlinePin(chip);
-            case Contactless tap when amount <= settings.contactlessCvmLimit() -> Optional.of(new Verified(Optional.empty()));
+            case Contactless tap when amount <= settings.contactlessCvmLimit() || settings.has(Defect.IGNORE_CVM_LIMIT) ->
+                    Optional.of(new Verified(Optional.empty()));
             default -> onlinePin(card);
         };
     }
@@ -319,10 +345,12 @@ final class Purchase {
             int sw = chip.verify(pin.get());
             fw.log("VERIFY %04X".formatted(sw));
             int triesLeft = Apdus.triesLeft(sw);
+            // the defect: 63C0 read as "wrong PIN, try again" instead of "that was the last try"
+            boolean asksAgain = triesLeft > 0 || (triesLeft == 0 && settings.has(Defect.LAST_PIN_TRY_AS_WRONG));
             if (sw == Apdus.SW_OK) {
                 return Optional.of(new Verified(Optional.empty()));
-            } else if (triesLeft > 0) {
-                fw.show(Screen.incorrectPin(triesLeft));
+            } else if (asksAgain) {
+                fw.show(settings.has(Defect.NO_TRIES_LEFT) ? Screen.INCORRECT_PIN : Screen.incorrectPin(triesLeft));
                 if (settings.has(Defect.OFFLINE_PIN_NO_RETRY)) {
                     return Optional.empty();
                 }
@@ -485,7 +513,8 @@ final class Purchase {
         boolean stepUp = contactless && !settings.has(Defect.NO_STEP_UP);
         if (attempt == Attempt.WITH_SMS_CODE) {
             declined(Screen.OTP_INCORRECT);
-        } else if ((code.equals("A0") || code.equals("99")) && attempt == Attempt.FIRST) {
+        } else if ((code.equals("A0") || (code.equals("99") && !settings.has(Defect.SIGN_ON_ONLY_ON_A0)))
+                && attempt == Attempt.FIRST) {
             signOnAndRetry(card, request);
         } else if (code.equals("1A") && answer.answer().field(48).map(this::isFace).orElse(false)) {
             fw.show(Screen.VERIFY_AT_BANK);
@@ -540,6 +569,9 @@ final class Purchase {
         } else {
             fw.log("SIGN ON FAILED");
             fw.show(Screen.SIGN_ON_REQUIRED);
+            if (settings.has(Defect.RETRY_AFTER_FAILED_SIGN_ON)) {
+                online(card, Dialect.again(request, flash.nextStan()), Attempt.AFTER_SIGN_ON);
+            }
         }
     }
 

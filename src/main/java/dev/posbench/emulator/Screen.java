@@ -58,7 +58,8 @@ record Screen(String zh, String en) {
     }
 
     static Screen incorrectPin(int triesLeft) {
-        return new Screen("密码错,剩余" + triesLeft + "次", "INCORRECT PIN " + triesLeft + " TRIES LEFT");
+        return new Screen("密码错,剩余" + triesLeft + "次",
+                "INCORRECT PIN " + triesLeft + (triesLeft == 1 ? " TRY LEFT" : " TRIES LEFT"));
     }
 
     /** What the display shows while PIN digits are typed: one star per digit, never the digit. */

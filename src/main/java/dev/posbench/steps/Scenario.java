@@ -157,7 +157,7 @@ public final class Scenario {
         if (WAITING.contains(outcome)) {
             return transcript().await(cursor, wanted, outcomeWait(), describe(outcome));
         }
-        Pattern finished = Pattern.compile("(?:" + pattern(Outcome.IDLE) + ")|(?:" + pattern(Outcome.REMOVE_CARD) + ")");
+        Pattern finished = finished();
         Pattern either = Pattern.compile("(?:" + wanted + ")|" + finished);
         Line line = transcript().await(cursor, either, outcomeWait(), describe(outcome));
         if (!wanted.matcher(line.text()).find()) {
@@ -187,7 +187,27 @@ public final class Scenario {
      * {@link #awaitOutcome} it does not care whether an earlier step already saw the prompt.
      */
     void awaitPrompt(Outcome prompt) {
-        transcript().awaitLast(pattern(prompt), outcomeWait(), describe(prompt) + " as the terminal's latest line");
+        Pattern wanted = pattern(prompt);
+        Pattern finished = finished();
+        // a prompt is awaited only once the card is presented: idle (or "remove card") as the latest
+        // line means the transaction is over, and the prompt will not come; say what came instead
+        Line last = transcript().awaitLast(Pattern.compile("(?:" + wanted + ")|" + finished), outcomeWait(),
+                describe(prompt) + " as the terminal's latest line");
+        if (!wanted.matcher(last.text()).find()) {
+            String shown = transcript().linesSince(transcriptStart).stream()
+                    .filter(l -> !finished.matcher(l.text()).find())
+                    .reduce((a, b) -> b)
+                    .map(l -> "\"" + Pans.maskAll(l.text()) + "\" at " + l.at())
+                    .orElse("nothing");
+            throw new AssertionError("expected " + describe(prompt) + ", but the terminal finished the transaction"
+                    + " without asking for it; the last it showed was " + shown + "; this scenario's transcript:\n"
+                    + transcript().render(transcriptStart));
+        }
+    }
+
+    /** What a terminal shows once a transaction is over: idle, or asking for the card back. */
+    private Pattern finished() {
+        return Pattern.compile("(?:" + pattern(Outcome.IDLE) + ")|(?:" + pattern(Outcome.REMOVE_CARD) + ")");
     }
 
     /** The first line of this scenario, before any follow-up purchase, that shows the outcome. */

@@ -1,14 +1,21 @@
 package dev.posbench.steps;
 
+import dev.posbench.BadInputException;
+import dev.posbench.channel.Pans;
 import dev.posbench.terminal.Transcript.Line;
 import dev.posbench.terminal.Outcome;
 import io.cucumber.java.en.Given;
 import io.cucumber.java.en.Then;
 import io.cucumber.java.en.When;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** What the terminal shows, checked against its profile's texts. */
 public final class TerminalSteps {
+
+    /** The named group of the INCORRECT_PIN pattern around the number of tries left. */
+    private static final String TRIES = "tries";
 
     private final Scenario scenario;
 
@@ -51,6 +58,34 @@ public final class TerminalSteps {
     @Then("the terminal shows {outcome}")
     public void shows(Outcome outcome) {
         scenario.awaitOutcome(outcome);
+    }
+
+    /**
+     * A wrong offline PIN: INCORRECT_PIN, and the tries the chip says are left (63Cx), read from the
+     * displayed line through the named group {@code tries} of the profile's INCORRECT_PIN pattern.
+     */
+    @Then("the terminal shows INCORRECT_PIN with {int} try/tries left")
+    public void showsTriesLeft(int expected) {
+        Pattern pattern = scenario.pattern(Outcome.INCORRECT_PIN);
+        if (!pattern.namedGroups().containsKey(TRIES)) {
+            throw new BadInputException(scenario.profile().file() + ": outcomes." + Outcome.INCORRECT_PIN,
+                    "/" + pattern + "/ has no named group (?<" + TRIES + ">\\d+), so the tries left cannot be read from"
+                            + " what the terminal shows; put one around the number, e.g."
+                            + " \"INCORRECT PIN(?: (?<tries>\\\\d+) TRIES LEFT)?\"");
+        }
+        Line line = scenario.awaitOutcome(Outcome.INCORRECT_PIN);
+        Matcher m = pattern.matcher(line.text());
+        String shown = m.find() ? m.group(TRIES) : null;
+        String where = "\"" + Pans.maskAll(line.text()) + "\" at " + line.at();
+        if (shown == null) {
+            throw new AssertionError("expected INCORRECT_PIN with " + expected + " tries left, but the terminal showed"
+                    + " INCORRECT_PIN without the number of tries left (" + where + ", "
+                    + scenario.describe(Outcome.INCORRECT_PIN) + ")");
+        }
+        if (!shown.matches("\\d{1,3}") || Integer.parseInt(shown) != expected) {
+            throw new AssertionError("expected INCORRECT_PIN with " + expected + " tries left, but the terminal showed "
+                    + shown + " tries left (" + where + ")");
+        }
     }
 
     @Then("the terminal never showed {outcome}")

@@ -46,6 +46,21 @@ class BadInputTest {
         assertFalse(Files.exists(reports), "a run that cannot start writes nothing");
     }
 
+    /** The tries-left step reads its number through a named group; a profile without one is told so, by field. */
+    @Test
+    void triesLeftWithoutANamedGroupNamesTheProfileField() throws IOException {
+        Path config = copyOfBenchConfig();
+        Path profile = config.resolve("terminals/reference.yaml");
+        Files.writeString(profile, Files.readString(profile)
+                .replaceFirst("(?m)^  INCORRECT_PIN: .*$", "  INCORRECT_PIN: \"INCORRECT PIN\""));
+        PosbenchRun run = PosbenchRun.run("--config", config.toString(), "--tags", "@CV-03");
+        assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.out() + run.err());
+        assertTrue(run.row("CV-03").contains("BAD INPUT"), run.out());
+        // the folder's name is left out: its random digits may be masked as a PAN would be
+        assertTrue(run.out().contains("/terminals/reference.yaml: outcomes.INCORRECT_PIN: /INCORRECT PIN/ has no named"
+                + " group (?<tries>"), run.out());
+    }
+
     @Test
     void checkVerbReportsTheSameFault() throws IOException {
         Path config = copyOfBenchConfig();

@@ -25,26 +25,39 @@ class SeededDefectsTest {
             accept-damaged-stripe    | CR-01                                   | expected READ_ERROR
             ignore-speed             | CR-02                                   | expected READ_ERROR
             accept-swiped-chip       | CR-03                                   | expected INSERT_CHIP
+            ignore-service-code-6    | CR-03                                   | expected INSERT_CHIP
             fallback-always          | CR-04                                   | expected FALLBACK_NOT_ALLOWED
             ignore-card-removal      | CR-05                                   | expected CARD_REMOVED
             skip-support-check       | CR-06                                   | expected CARD_NOT_SUPPORTED
+            skip-bin-check           | CR-06                                   | expected CARD_NOT_SUPPORTED
             skip-expiry-check        | CR-07                                   | expected CARD_EXPIRED
+            expiry-one-month-late    | CR-07                                   | expected CARD_EXPIRED
+            expired-in-expiry-month  | CR-07                                   | the last it showed was "DISP 过期卡 / CARD EXPIRED"
             skip-luhn-check          | CR-08                                   | expected INVALID_CARD
+            skip-pan-length-check    | CR-08                                   | expected INVALID_CARD
+            pan-16-digits-only       | CR-08 control                           | the last it showed was "DISP 无效卡号 / INVALID CARD"
             approve-on-decline       | CV-01 CV-09 ID-01 ID-02 ID-03 ID-04 ID-05 ID-06 ID-07 ID-08 ID-09 ID-10 ID-11 ID-12 ID-13 ID-14 ID-15 ID-16 ID-17 HC-07 HC-08 | without showing it
             clear-pin-in-request     | CV-01 control                           | field 52
             ignore-pin-tries         | CV-02                                   | expected PIN_TRIES_EXCEEDED
             offline-pin-no-retry     | CV-03                                   |
+            no-tries-left            | CV-03                                   | without the number of tries left
             ignore-pin-blocked       | CV-04                                   | expected PIN_BLOCKED
+            last-pin-try-as-wrong    | CV-04                                   | expected PIN_BLOCKED
             no-pin-timeout           | CV-05                                   | expected TIMEOUT
             ignore-cancel            | CV-06                                   | expected CANCELLED
             omit-otp-code            | CV-07                                   | SMS code
             no-step-up               | CV-08                                   | expected INSERT_AND_PIN
+            ignore-cvm-limit         | CV-08                                   | expected ENTER_PIN
             generic-decline          | ID-01 ID-02 ID-04 ID-10 ID-17 HC-07 HC-08 | expected PICK_UP_CARD
             no-reversal              | HC-01 HC-03 HC-04 CR-05                 | a reversal (0400)
             refused-as-timeout       | HC-02                                   | expected HOST_UNREACHABLE
             ignore-mac               | HC-05                                   | expected COMM_ERROR
             ignore-echo              | HC-06                                   | expected COMM_ERROR
+            ignore-terminal-id-echo  | HC-06                                   | expected COMM_ERROR
+            ignore-mti-echo          | HC-06                                   | expected COMM_ERROR
             no-sign-on               | HC-09                                   | sign-on (0800)
+            sign-on-only-on-a0       | HC-09                                   | did not receive a sign-on (0800)
+            retry-after-failed-sign-on | HC-09                                 | the bank received 2 authorization(s), expected 1
             give-up-early            | HC-10                                   | expected APPROVED
             drop-unanswered-reversal | HC-11                                   |
             volatile-reversal        | HC-11                                   | is not the reversal of STAN
