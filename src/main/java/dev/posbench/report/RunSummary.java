@@ -5,6 +5,8 @@ import dev.posbench.TerminalProgramException;
 import dev.posbench.channel.Pans;
 import io.cucumber.plugin.ConcurrentEventListener;
 import io.cucumber.plugin.event.EventPublisher;
+import io.cucumber.plugin.event.HookTestStep;
+import io.cucumber.plugin.event.HookType;
 import io.cucumber.plugin.event.PickleStepTestStep;
 import io.cucumber.plugin.event.Status;
 import io.cucumber.plugin.event.TestCase;
@@ -57,6 +59,10 @@ public final class RunSummary implements ConcurrentEventListener {
     private final Object lock = new Object();
     private final List<Recorded> finished = new ArrayList<>();
     private final Map<UUID, String> firstBadStep = new HashMap<>();
+    /** Scenarios whose Before hook (readying the terminal) failed: they never began. */
+    private final java.util.Set<UUID> failedBefore = new java.util.HashSet<>();
+    /** How the summary begins the failure of a scenario that never began. */
+    public static final String BEFORE_THE_SCENARIO = "before the scenario began: ";
     private Instant started;
     private SlowStep slowest;
 
@@ -103,6 +109,9 @@ public final class RunSummary implements ConcurrentEventListener {
                 if (slowest == null || took.compareTo(slowest.duration()) > 0) {
                     slowest = new SlowStep(text.strip(), testCase.getName(), took);
                 }
+            } else if (event.getTestStep() instanceof HookTestStep hook && hook.getHookType() == HookType.BEFORE
+                    && status == Status.FAILED) {
+                failedBefore.add(testCase.getId());
             }
         }
     }
@@ -122,7 +131,10 @@ public final class RunSummary implements ConcurrentEventListener {
                         .map(e -> new Failure(Failure.firstLine(e), Cause.NOT_APPLICABLE));
                 case PASSED, UNUSED -> Optional.empty();
                 default -> Optional.of(Failure.of(result.getError(),
-                        result.getStatus(), firstBadStep.remove(testCase.getId())));
+                        result.getStatus(), firstBadStep.remove(testCase.getId())))
+                        // a scenario that never began judged nothing: say so, so no one reads it as a verdict
+                        .map(f -> failedBefore.remove(testCase.getId())
+                                ? new Failure(BEFORE_THE_SCENARIO + f.message(), f.cause()) : f);
             };
             finished.add(new Recorded(testCase.getUri().toString(), testCase.getLocation().getLine(),
                     new ScenarioResult(ids, testCase.getName(), result.getStatus(), result.getDuration(), failure)));

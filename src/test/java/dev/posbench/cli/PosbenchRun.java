@@ -52,6 +52,47 @@ record PosbenchRun(int exitCode, String out, String err) {
         return "(no row for " + id + " in:\n" + out + ")";
     }
 
+    /**
+     * One row of the run summary: the path ids column, the outcome, the scenario's name, and the
+     * first line of its failure (empty when it has none).
+     */
+    record Row(String ids, String outcome, String name, String failure) {
+        boolean isFor(String id) {
+            return List.of(ids.split(",")).contains(id);
+        }
+    }
+
+    /** Every scenario row of the summary, read by the columns its header line sets. */
+    List<Row> rows() {
+        List<String> lines = out.lines().toList();
+        List<Row> rows = new ArrayList<>();
+        int header = -1;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("PATH ") && lines.get(i).contains(" SCENARIO")) {
+                header = i;
+            }
+        }
+        if (header < 0) {
+            return rows;
+        }
+        String h = lines.get(header);
+        int outcome = h.indexOf("OUTCOME");
+        int scenario = h.indexOf("SCENARIO");
+        for (int i = header + 1; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (line.isBlank() || line.startsWith(" ") || line.length() <= scenario) {
+                continue;
+            }
+            if (line.matches("\\d+ passed, \\d+ failed")) {
+                break;
+            }
+            String failure = i + 1 < lines.size() && lines.get(i + 1).startsWith(" ") ? lines.get(i + 1).strip() : "";
+            String[] middle = line.substring(outcome, scenario).strip().split("\\s{2,}");
+            rows.add(new Row(line.substring(0, outcome).strip(), middle[0], line.substring(scenario).strip(), failure));
+        }
+        return rows;
+    }
+
     /** The outcome column of every summary row of the scenarios tagged with this id. */
     List<String> outcomes(String id) {
         return out.lines().filter(l -> l.startsWith(id + " ") || l.startsWith(id + ","))
