@@ -133,7 +133,7 @@ public final class RunSummary implements ConcurrentEventListener {
                 default -> Optional.of(Failure.of(result.getError(),
                         result.getStatus(), firstBadStep.remove(testCase.getId())))
                         // a scenario that never began judged nothing: say so, so no one reads it as a verdict
-                        .map(f -> failedBefore.remove(testCase.getId())
+                        .map(f -> failedBefore.remove(testCase.getId()) && f.cause() == Cause.TERMINAL
                                 ? new Failure(BEFORE_THE_SCENARIO + f.message(), f.cause()) : f);
             };
             finished.add(new Recorded(testCase.getUri().toString(), testCase.getLocation().getLine(),

@@ -231,17 +231,38 @@ public final class Rig implements AutoCloseable {
 
     /** Presses one key of the terminal's keypad with its solenoid. */
     public void press(Key key) {
+        press(key, false);
+    }
+
+    /**
+     * Presses a key of a secret the cardholder types (a PIN digit, an SMS code digit): pressed as
+     * any key, but the actuation log says only that a secret key went down, never which. The
+     * catalog allows no clear PIN in anything posbench writes, and the log is evidence.
+     */
+    public void pressSecret(Key key) {
+        press(key, true);
+    }
+
+    /** Set while a secret key is pressed; only the motion thread (holding the motion lock) reads and writes it. */
+    private volatile boolean secretMotion;
+
+    private void press(Key key, boolean secret) {
         Output solenoid = keys.get(key);
         if (solenoid == null) {
             throw new BadInputException(RIG_YAML + " gpio.keys.pins", "no solenoid for key " + key.label()
                     + " (the rig has keys: " + keys.keySet().stream().map(Key::label).collect(Collectors.joining(", "))
                     + ")");
         }
-        motion("key " + key.label(), () -> {
-            long down = drive(solenoid, DigitalState.HIGH);
-            // Physical time: how long the solenoid holds the key down.
-            hold(down, spec.keys().press());
-            drive(solenoid, DigitalState.LOW);
+        motion(secret ? "key * (secret entry)" : "key " + key.label(), () -> {
+            secretMotion = secret;
+            try {
+                long down = drive(solenoid, DigitalState.HIGH);
+                // Physical time: how long the solenoid holds the key down.
+                hold(down, spec.keys().press());
+                drive(solenoid, DigitalState.LOW);
+            } finally {
+                secretMotion = false;
+            }
         });
     }
 
@@ -450,7 +471,9 @@ public final class Rig implements AutoCloseable {
         }
         output.io().state(state);
         long changed = System.nanoTime();
-        log.add("  " + output.id() + (state == DigitalState.HIGH ? " high" : " low"));
+        // a secret key's pin would name its digit: the log keeps that a key moved, not which
+        String id = secretMotion && keys.containsValue(output) ? "key-*" : output.id();
+        log.add("  " + id + (state == DigitalState.HIGH ? " high" : " low"));
         return changed;
     }
 

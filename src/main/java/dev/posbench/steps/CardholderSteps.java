@@ -99,7 +99,7 @@ public final class CardholderSteps {
         }
         scenario.awaitPrompt(Outcome.ENTER_OTP);
         for (char c : code.toCharArray()) {
-            scenario.bench.rig().press(Key.digit(c));
+            scenario.bench.rig().pressSecret(Key.digit(c));
         }
         scenario.bench.rig().press(Key.ENTER);
     }
@@ -135,7 +135,7 @@ public final class CardholderSteps {
         scenario.awaitPrompt(Outcome.ENTER_PIN);
         scenario.pinTyped = pin;
         for (char c : pin.toCharArray()) {
-            scenario.bench.rig().press(Key.digit(c));
+            scenario.bench.rig().pressSecret(Key.digit(c));
         }
         scenario.bench.rig().press(Key.ENTER);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.posbench.report.RunSummary;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -20,69 +21,93 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SeededDefectsTest {
 
-    /** defect | the paths whose scenarios it must make fail | a reason one failure must give ("" for any). */
+    /**
+     * defect | the paths it breaks | which of their scenarios ("*" every one that applies to the
+     * profile, or a fragment of the scenario's name) | the reason each of those scenarios must give,
+     * in the first line of its failure.
+     */
     static final String PROOFS = """
-            accept-damaged-stripe    | CR-01                                   | expected READ_ERROR
-            ignore-speed             | CR-02                                   | expected READ_ERROR
-            accept-swiped-chip       | CR-03                                   | expected INSERT_CHIP
-            ignore-service-code-6    | CR-03                                   | expected INSERT_CHIP
-            fallback-always          | CR-04                                   | expected FALLBACK_NOT_ALLOWED
-            ignore-card-removal      | CR-05                                   | expected CARD_REMOVED
-            skip-support-check       | CR-06                                   | expected CARD_NOT_SUPPORTED
-            skip-bin-check           | CR-06                                   | expected CARD_NOT_SUPPORTED
-            skip-expiry-check        | CR-07                                   | expected CARD_EXPIRED
-            expiry-one-month-late    | CR-07                                   | expected CARD_EXPIRED
-            expired-in-expiry-month  | CR-07                                   | the last it showed was "DISP 过期卡 / CARD EXPIRED"
-            skip-luhn-check          | CR-08                                   | expected INVALID_CARD
-            skip-pan-length-check    | CR-08                                   | expected INVALID_CARD
-            pan-16-digits-only       | CR-08 control                           | the last it showed was "DISP 无效卡号 / INVALID CARD"
-            approve-on-decline       | CV-01 CV-09 ID-01 ID-02 ID-03 ID-04 ID-05 ID-06 ID-07 ID-08 ID-09 ID-10 ID-11 ID-12 ID-13 ID-14 ID-15 ID-16 ID-17 HC-07 HC-08 | without showing it
-            clear-pin-in-request     | CV-01 control                           | field 52
-            ignore-pin-tries         | CV-02                                   | expected PIN_TRIES_EXCEEDED
-            offline-pin-no-retry     | CV-03                                   |
-            no-tries-left            | CV-03                                   | without the number of tries left
-            ignore-pin-blocked       | CV-04                                   | expected PIN_BLOCKED
-            last-pin-try-as-wrong    | CV-04                                   | expected PIN_BLOCKED
-            no-pin-timeout           | CV-05                                   | expected TIMEOUT
-            ignore-cancel            | CV-06                                   | expected CANCELLED
-            omit-otp-code            | CV-07                                   | SMS code
-            no-step-up               | CV-08                                   | expected INSERT_AND_PIN
-            ignore-cvm-limit         | CV-08                                   | expected ENTER_PIN
-            generic-decline          | ID-01 ID-02 ID-04 ID-10 ID-17 HC-07 HC-08 | expected PICK_UP_CARD
-            no-reversal              | HC-01 HC-03 HC-04 CR-05                 | a reversal (0400)
-            refused-as-timeout       | HC-02                                   | expected HOST_UNREACHABLE
-            ignore-mac               | HC-05                                   | expected COMM_ERROR
-            ignore-echo              | HC-06                                   | expected COMM_ERROR
-            ignore-terminal-id-echo  | HC-06                                   | expected COMM_ERROR
-            ignore-mti-echo          | HC-06                                   | expected COMM_ERROR
-            no-sign-on               | HC-09                                   | sign-on (0800)
-            sign-on-only-on-a0       | HC-09                                   | did not receive a sign-on (0800)
-            retry-after-failed-sign-on | HC-09                                 | the bank received 2 authorization(s), expected 1
-            give-up-early            | HC-10                                   | expected APPROVED
-            drop-unanswered-reversal | HC-11                                   |
-            volatile-reversal        | HC-11                                   | is not the reversal of STAN
-            early-approval           | HC-10                                   | (INV-1 the terminal showed APPROVED at
-            amount-off-by-one        | control                                 | carries amount 000000010001, the sale was 000000010000
-            chip-as-swipe            | control                                 | carries entry mode 021, the card was presented by inserting
-            reversal-wrong-amount    | HC-01 HC-03                             | carries field 4 000000000000, the authorization it undoes had
-            duplicate-authorization  | control                                 | expected 1
+            accept-damaged-stripe      | CR-01 | *                      | expected READ_ERROR
+            ignore-speed               | CR-02 | *                      | expected READ_ERROR
+            accept-swiped-chip         | CR-03 | *                      | expected INSERT_CHIP
+            ignore-service-code-6      | CR-03 | 6xx service code       | expected INSERT_CHIP
+            fallback-always            | CR-04 | fallback closed        | expected FALLBACK_NOT_ALLOWED
+            ignore-card-removal        | CR-05 | *                      | expected CARD_REMOVED
+            skip-support-check         | CR-06 | *                      | expected CARD_NOT_SUPPORTED
+            skip-bin-check             | CR-06 | BIN                    | expected CARD_NOT_SUPPORTED
+            skip-expiry-check          | CR-07 | refused                | expected CARD_EXPIRED
+            skip-expiry-check          | CR-07 | own data says          | expected CARD_EXPIRED
+            expiry-one-month-late      | CR-07 | expired last month     | expected CARD_EXPIRED
+            expired-in-expiry-month    | CR-07 | expiring this month    | the last it showed was "DISP 过期卡 / CARD EXPIRED"
+            skip-luhn-check            | CR-08 | Luhn check             | expected INVALID_CARD
+            skip-pan-length-check      | CR-08 | is refused             | expected INVALID_CARD
+            pan-16-digits-only         | CR-08 | is read and approved   | the last it showed was "DISP 无效卡号 / INVALID CARD"
+            pan-16-digits-only         | control | 19-digit             | the last it showed was "DISP 无效卡号 / INVALID CARD"
+            approve-on-decline         | CV-01 CV-09 ID-01 ID-02 ID-03 ID-04 ID-05 ID-06 ID-07 ID-08 ID-09 ID-10 ID-11 ID-12 ID-13 ID-14 ID-15 ID-16 ID-17 HC-07 HC-08 | * | but the terminal finished the transaction without showing it
+            clear-pin-in-request       | CV-01 control | online PIN     | field 52 is not an 8-byte PIN block
+            ignore-pin-tries           | CV-02 | *                      | expected PIN_TRIES_EXCEEDED
+            offline-pin-no-retry       | CV-03 | *                      | expected ENTER_PIN
+            no-tries-left              | CV-03 | *                      | without the number of tries left
+            ignore-pin-blocked         | CV-04 | *                      | expected PIN_BLOCKED
+            last-pin-try-as-wrong      | CV-04 | three wrong offline PINs | expected PIN_BLOCKED
+            no-pin-timeout             | CV-05 | *                      | expected TIMEOUT
+            ignore-cancel              | CV-06 | *                      | expected CANCELLED
+            omit-otp-code              | CV-07 | the right code is approved | expected APPROVED
+            no-step-up                 | CV-08 | *                      | expected INSERT_AND_PIN
+            ignore-cvm-limit           | CV-08 | over the contactless CVM limit | expected ENTER_PIN
+            generic-decline            | ID-01 ID-02 ID-04 ID-10 ID-17 HC-07 HC-08 | * | but the terminal finished the transaction without showing it
+            no-reversal                | HC-01 HC-03 HC-04 | *              | the bank did not receive a reversal (0400)
+            no-reversal                | CR-05 | after the bank approved | the bank did not receive a reversal (0400) with reason 06
+            refused-as-timeout         | HC-02 | *                      | expected HOST_UNREACHABLE
+            ignore-mac                 | HC-05 | *                      | expected COMM_ERROR
+            ignore-echo                | HC-06 | *                      | expected COMM_ERROR
+            ignore-terminal-id-echo    | HC-06 | another terminal id    | expected COMM_ERROR
+            ignore-mti-echo            | HC-06 | another message type   | expected COMM_ERROR
+            no-sign-on                 | HC-09 | *                      | the bank did not receive a sign-on (0800)
+            sign-on-only-on-a0         | HC-09 | PIN format (99)        | the bank did not receive a sign-on (0800)
+            retry-after-failed-sign-on | HC-09 | the sign-on fails      | the bank received 2 authorization(s), expected 1
+            give-up-early              | HC-10 | *                      | expected APPROVED
+            early-approval             | HC-10 | *                      | (INV-1 the terminal showed APPROVED at
+            drop-unanswered-reversal   | HC-11 | retried, kept          | the bank did not receive 3 reversal(s) of the authorization
+            volatile-reversal          | HC-11 | power cut              | the first request after the bank came back is not the reversal of STAN
+            amount-off-by-one          | control | *                    | (MSG-1 the authorization with STAN
+            chip-as-swipe              | control | chip card            | carries entry mode 021, the card was presented by inserting
+            reversal-wrong-amount      | HC-01 HC-03 | *                | carries field 4 000000000000, the authorization it undoes had
+            duplicate-authorization    | control | stripe card          | (INV-4 two authorizations carry the same STAN
+            duplicate-authorization    | control | chip card            | the bank received 2 authorization(s), expected 1
             """;
 
-    @ParameterizedTest(name = "a terminal with {0} fails {1}")
+    @ParameterizedTest(name = "a terminal with {0} fails {1} ({2})")
     @CsvSource(delimiter = '|', textBlock = PROOFS)
-    void scenariosFailOnTheDefect(String defect, String ids, String reason) {
+    void scenariosFailOnTheDefect(String defect, String ids, String only, String reason) {
+        assertFalse(reason == null || reason.isBlank(), "a proof names the reason its scenarios fail for");
         List<String> paths = Arrays.asList(ids.strip().split("\\s+"));
         String tags = paths.stream().map(id -> "@" + id).collect(Collectors.joining(" or "));
         PosbenchRun run = PosbenchRun.run("--tags", tags, "--sim-defect", defect);
         assertEquals(ExitCode.FAILED, run.exitCode(), run.out() + run.err());
+        assertBroken(run, paths, only.strip(), reason.strip());
+    }
+
+    /**
+     * Every scenario of those paths (of that name, when {@code only} is not "*") that applies to
+     * the profile failed, and each one's own failure line gives the reason: not another step's
+     * timeout, not a scenario that never began.
+     */
+    static void assertBroken(PosbenchRun run, List<String> paths, String only, String reason) {
         for (String id : paths) {
-            List<String> outcomes = run.outcomes(id.equals("control") ? "-" : id);
-            assertFalse(outcomes.isEmpty(), "no scenario of " + id + " ran:\n" + run.out());
-            assertTrue(outcomes.contains("FAILED"), id + " did not fail on a terminal with " + defect + ":\n" + run.out());
-            assertFalse(outcomes.contains("BAD INPUT"), run.out());
-        }
-        if (reason != null && !reason.isBlank()) {
-            assertTrue(run.out().contains(reason.strip()), "expected a failure saying \"" + reason.strip() + "\":\n" + run.out());
+            List<PosbenchRun.Row> scenarios = run.rows().stream()
+                    .filter(r -> r.isFor(id.equals("control") ? "-" : id))
+                    .filter(r -> !r.outcome().equals("NOT APPLICABLE"))
+                    .filter(r -> only.equals("*") || r.name().contains(only))
+                    .toList();
+            assertFalse(scenarios.isEmpty(), "no scenario of " + id + " matching \"" + only + "\" ran:\n" + run.out());
+            for (PosbenchRun.Row r : scenarios) {
+                assertEquals("FAILED", r.outcome(), id + " \"" + r.name() + "\" did not fail:\n" + run.out());
+                assertFalse(r.failure().startsWith(RunSummary.BEFORE_THE_SCENARIO),
+                        "a scenario that never began proves nothing: " + r);
+                assertTrue(r.failure().contains(reason), id + " \"" + r.name() + "\" failed, but not saying \""
+                        + reason + "\": " + r.failure());
+            }
         }
     }
 
@@ -101,8 +126,7 @@ class SeededDefectsTest {
         PosbenchRun run = PosbenchRun.run("--profile", "bench-config/terminals/reference-b.yaml", "--tags", "@" + id,
                 "--sim-defect", defect);
         assertEquals(ExitCode.FAILED, run.exitCode(), run.out() + run.err());
-        assertTrue(run.outcomes(id).contains("FAILED"), run.out());
-        assertTrue(run.out().contains(reason.strip()), "expected a failure saying \"" + reason.strip() + "\":\n" + run.out());
+        assertBroken(run, List.of(id), "*", reason.strip());
     }
 
     /** Every id of the catalog's CR, CV, ID and HC families has a proof above. */

@@ -184,6 +184,19 @@ class RigTest {
         assertTrue(rig.log().render(new ActuationLog.Mark(0)).contains("safe state: all outputs low (rig closing)"));
     }
 
+    /** INV-3 on posbench's own evidence: the keys of a PIN move, the log never says which. */
+    @Test
+    void aSecretKeyPressMovesTheSolenoidButNamesNoDigit() {
+        ActuationLog.Mark start = rig.log().mark();
+        List<String> highs = new java.util.ArrayList<>();
+        outputs().get("key-7").addListener(e -> highs.add(e.state().toString()));
+        rig.pressSecret(Key.DIGIT_7);
+        String log = rig.log().render(start);
+        assertEquals(List.of("HIGH", "LOW"), highs, "the solenoid of 7 pressed and released");
+        assertTrue(log.contains("key * (secret entry)") && log.contains("  key-* high"), log);
+        assertFalse(log.contains("key 7") || log.contains("key-7"), "no digit of the secret in the log:\n" + log);
+    }
+
     @Test
     void theActuationLogSaysWhatHappenedInTheDomainsWords() {
         ActuationLog.Mark start = rig.log().mark();
