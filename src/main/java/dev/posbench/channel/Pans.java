@@ -117,6 +117,25 @@ public final class Pans {
             m.appendReplacement(out, mask(m.group()));
         }
         m.appendTail(out);
+        return maskGrouped(out.toString());
+    }
+
+    /** Digit groups joined by single spaces or dashes, as a card number is often printed. */
+    private static final Pattern GROUPED = Pattern.compile("(?<![\\d-])\\d{1,10}(?:[ -]\\d{1,10}){1,6}(?![\\d])");
+
+    /**
+     * A PAN printed in groups ({@code 6225 8800 1234 5675}) is a PAN too: groups that together hold
+     * 13 to 21 digits keep their first 6 and last 4 digits and their separators, the rest hidden.
+     */
+    private static String maskGrouped(String text) {
+        Matcher m = GROUPED.matcher(text);
+        StringBuilder out = new StringBuilder(text.length());
+        while (m.find()) {
+            long digits = m.group().chars().filter(Character::isDigit).count();
+            m.appendReplacement(out, Matcher.quoteReplacement(
+                    digits >= 13 && digits <= 21 ? maskAllDigitsButEnds(m.group()) : m.group()));
+        }
+        m.appendTail(out);
         return out.toString();
     }
 }

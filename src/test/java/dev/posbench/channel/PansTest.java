@@ -34,4 +34,12 @@ class PansTest {
         assertTrue(masked.contains("\"4\":\"000000001500\""), "the amount stays: " + masked);
         assertEquals("35=622588**1231D3012101", Pans.maskAll("35=622588001231D3012101"));
     }
+
+    @Test
+    void aPanPrintedInGroupsIsMaskedToo() {
+        assertEquals("CARD 6225 88** **** 5675", Pans.maskAll("CARD 6225 8800 1234 5675"));
+        assertEquals("CARD 6225-88**-****-5675", Pans.maskAll("CARD 6225-8800-1234-5675"));
+        assertEquals("at 2026-11-22 01:02:03", Pans.maskAll("at 2026-11-22 01:02:03"), "a date is no card number");
+        assertEquals("SEND 0100 000042", Pans.maskAll("SEND 0100 000042"), "too few digits for a PAN");
+    }
 }
