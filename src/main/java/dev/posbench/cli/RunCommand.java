@@ -140,7 +140,9 @@ final class RunCommand implements Callable<Integer> {
     private RuntimeOptions cucumberOptions() {
         // Cucumber prints no advertisement for its publishing service when it is told not to publish
         System.setProperty("cucumber.publish.quiet", "true");
-        List<String> argv = new ArrayList<>(List.of("--glue", GLUE, "--monochrome", "--no-summary"));
+        List<String> argv = new ArrayList<>(List.of("--glue", GLUE, "--monochrome", "--no-summary",
+                // for CI servers that read JUnit XML only
+                "--plugin", "junit:" + reports.resolve("junit.xml")));
         for (String g : glue) {
             argv.add("--glue");
             argv.add(g);
