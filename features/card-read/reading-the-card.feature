@@ -11,6 +11,13 @@ Feature: Reading the card
     And the cardholder enters the PIN
     Then the terminal shows APPROVED
 
+  @CR-01
+  Scenario: a demagnetised stripe reads as an error
+    When a purchase of 12.00 is started
+    And the cardholder swipes card "blank-stripe"
+    Then the terminal shows READ_ERROR
+    And the bank received no authorization
+
   @CR-02
   Scenario: a swipe too fast or too slow for the reader reads as an error, at nominal speed it reads
     When a purchase of 18.00 is started

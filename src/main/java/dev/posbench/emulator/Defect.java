@@ -21,6 +21,8 @@ public enum Defect {
     STUCK_AFTER_RESULT,
     /** The reversal owed is kept in RAM only, not in flash: a power cut while the bank thinks loses it. */
     VOLATILE_REVERSAL,
+    /** A swipe that gives no data at all (a demagnetised stripe) ends the purchase as INVALID CARD. */
+    BLANK_STRIPE_AS_INVALID,
     /** APPROVED is shown as soon as the authorization has left, before the bank's answer. */
     EARLY_APPROVAL,
     /** The authorization carries the sale's amount plus one minor unit. */

@@ -179,6 +179,10 @@ final class Purchase {
             fw.show(Screen.READ_ERROR);
             return new SwipeOutcome.TryAgain();
         }
+        if (swipe.stripe().length == 0 && settings.has(Defect.BLANK_STRIPE_AS_INVALID)) {
+            fw.show(Screen.INVALID_CARD);
+            return new SwipeOutcome.Refused();
+        }
         Optional<Swiped> read = stripeData(swipe.stripe()).flatMap(Swiped::parse);
         if (read.isEmpty()) {
             fw.show(Screen.READ_ERROR);

@@ -27,7 +27,8 @@ class SeededDefectsTest {
      * in the first line of its failure.
      */
     static final String PROOFS = """
-            accept-damaged-stripe      | CR-01 | *                      | expected READ_ERROR
+            accept-damaged-stripe      | CR-01 | damaged stripe         | expected READ_ERROR
+            blank-stripe-as-invalid    | CR-01 | demagnetised stripe    | expected READ_ERROR
             ignore-speed               | CR-02 | *                      | expected READ_ERROR
             accept-swiped-chip         | CR-03 | *                      | expected INSERT_CHIP
             ignore-service-code-6      | CR-03 | 6xx service code       | expected INSERT_CHIP
