@@ -112,10 +112,11 @@ final class RunCommand implements Callable<Integer> {
         }
         Path index = noHtml ? null : AllureReport.generate(results, reports.resolve("allure-report"), allureHome);
         System.out.print(result.render(index));
+        // Cucumber's JUnit formatter writes messages as they were thrown: mask them as every other piece of evidence
+        WrittenFiles.maskPans(reports.resolve("junit.xml"));
         List<String> leaks = WrittenFiles.panLeaks(reports, loaded.pans());
         if (!leaks.isEmpty()) {
             System.out.println("INV-2 violated in what this run wrote:\n  " + String.join("\n  ", leaks));
-            return ExitCode.FAILED;
         }
         if (result.scenarios().isEmpty()) {
             System.err.println("posbench: no scenario matched" + (tags == null ? "" : " --tags " + tags)
@@ -134,7 +135,7 @@ final class RunCommand implements Callable<Integer> {
         if (result.hasBadInput() || undefined) {
             return ExitCode.BAD_INPUT;
         }
-        return result.failed() == 0 ? ExitCode.PASSED : ExitCode.FAILED;
+        return result.failed() == 0 && leaks.isEmpty() ? ExitCode.PASSED : ExitCode.FAILED;
     }
 
     private RuntimeOptions cucumberOptions() {

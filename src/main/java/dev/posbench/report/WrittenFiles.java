@@ -40,6 +40,22 @@ public final class WrittenFiles {
         return leaks;
     }
 
+    /** Rewrites a text file the run wrote with every card number in it masked; nothing when it is not there. */
+    public static void maskPans(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        try {
+            String text = Files.readString(file, StandardCharsets.UTF_8);
+            String masked = Pans.maskAll(text);
+            if (!masked.equals(text)) {
+                Files.writeString(file, masked, StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot mask " + file, e);
+        }
+    }
+
     /** As text whatever it is: bytes that are not UTF-8 become replacement characters, which hide no digit. */
     private static String read(Path file) throws IOException {
         return StandardCharsets.UTF_8.newDecoder()

@@ -165,7 +165,8 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
         } else {
             why = "never showed IDLE: " + idleWait;
         }
-        violation = name + " " + why + lastOutput();
+        // the command as written may hold a card number too: a message is evidence
+        violation = Pans.maskAll(name + " " + why + lastOutput());
         return new TerminalProgramException(violation);
     }
 
@@ -258,7 +259,7 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
             }
         }
         output.note(why);
-        halt.accept(why + lastOutput());
+        halt.accept(Pans.maskAll(why + lastOutput()));
     }
 
     /** A contract violation: recorded, the program killed as by a power cut, the waits ended. */
@@ -268,7 +269,7 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
         Process p;
         synchronized (this) {
             if (violation == null) {
-                violation = why;
+                violation = Pans.maskAll(why);
             }
             p = process;
             powered = false;
@@ -279,7 +280,7 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
         if (p != null) {
             kill(p);
         }
-        halt.accept(why);
+        halt.accept(Pans.maskAll(why));
     }
 
     private String lastOutput() {
