@@ -33,7 +33,8 @@ class PythonExampleTest {
                 .map(l -> l.split("\\s+")[0]).toList();
         assertEquals(List.of("HC-01", "HC-11"), failed, "only the paths whose authorization times out:\n" + run.out());
         assertTrue(run.row("HC-01").contains("the bank did not receive a reversal (0400)"), run.row("HC-01"));
-        assertTrue(run.out().contains("43 passed, 2 failed"), run.out());
+        // every other scenario it can take still passes: the mistake breaks those two and nothing else
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("\\d+ passed, 2 failed")), run.out());
     }
 
     /** The example and its config folder in a temporary place, its bank answers taken from bench-config. */
