@@ -92,9 +92,6 @@ public final class Scenario {
     boolean notApplicable;
 
     /**
-     * @throws NotApplicable when the profile says the terminal cannot read a card this way
-     */
-    /**
      * @throws NotApplicable when the profile does not declare what the scenario is about
      */
     void requireCapability(boolean declared, String setting) {
@@ -105,6 +102,9 @@ public final class Scenario {
         }
     }
 
+    /**
+     * @throws NotApplicable when the profile says the terminal cannot read a card this way
+     */
     void requireReader(TestCard.Technology reader) {
         if (!profile().capabilities().cardReaders().contains(reader)) {
             notApplicable = true;
