@@ -16,9 +16,12 @@ import picocli.CommandLine.Option;
         subcommands = {RunCommand.class, Main.Check.class, CatalogCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
         return ExitCode.PASSED;
     }
 
@@ -28,16 +31,23 @@ public final class Main implements Callable<Integer> {
 
     /** Runs a verb and returns its exit code (tests call this; main exits with it). */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a verb printing to these writers instead of the standard streams (runs side by side in one JVM). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExitCodeExceptionMapper(e -> switch (e) {
             case BadInputException bad -> ExitCode.BAD_INPUT;
             case TerminalProgramException broken -> ExitCode.BROKEN_PROGRAM;
             default -> ExitCode.BENCH_ERROR;
         });
         cli.setParameterExceptionHandler((e, argv) -> {
-            PrintWriter err = e.getCommandLine().getErr();
-            err.println("posbench: " + e.getMessage());
-            err.println("(posbench " + e.getCommandLine().getCommandName() + " --help lists the options)");
+            PrintWriter complaints = e.getCommandLine().getErr();
+            complaints.println("posbench: " + e.getMessage());
+            complaints.println("(posbench " + e.getCommandLine().getCommandName() + " --help lists the options)");
             return ExitCode.BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -53,13 +63,21 @@ public final class Main implements Callable<Integer> {
             e.printStackTrace(commandLine.getErr());
             return ExitCode.BENCH_ERROR;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     /** Loads and checks the configuration without switching anything on. */
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Check the bench configuration (rig, deck, terminal profile, bank) and exit.")
     static final class Check implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--config", paramLabel = "DIR", defaultValue = "bench-config",
                 description = "Configuration folder (default: ${DEFAULT-VALUE}).")
         Path config;
@@ -71,7 +89,7 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             BenchConfig loaded = BenchConfig.load(config, java.util.Optional.ofNullable(profile));
-            System.out.println("posbench: " + config + " is valid: " + loaded.rig().kind().name().toLowerCase()
+            spec.commandLine().getOut().println("posbench: " + config + " is valid: " + loaded.rig().kind().name().toLowerCase()
                     + " rig, terminal \"" + loaded.profile().name() + "\", " + loaded.deck().cards().size()
                     + " cards, bank answers in " + loaded.bank().answersDir());
             return ExitCode.PASSED;

@@ -1,7 +1,6 @@
 package dev.posbench.report;
 
 import dev.posbench.channel.Pans;
-import io.qameta.allure.Allure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +31,20 @@ public final class Evidence {
     private static void attach(String name, String mediaType, String content, String extension) {
         String maskedName = Pans.maskAll(name);
         // without a running scenario Allure would still write the file, an orphan no report shows
-        if (Allure.getLifecycle().getCurrentTestCaseOrStep().isEmpty()) {
+        io.qameta.allure.AllureLifecycle lifecycle = AllureReport.lifecycle();
+        if (lifecycle.getCurrentTestCaseOrStep().isEmpty()) {
             log.debug("no scenario is running on this thread; evidence '{}' not attached", maskedName);
             return;
         }
-        Allure.addAttachment(maskedName, mediaType, Pans.maskAll(content), extension);
+        lifecycle.addAttachment(maskedName, mediaType, extension,
+                Pans.maskAll(content).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /** Sets a label of the running scenario, replacing the ones of that name the Allure plugin gave it. */
+    public static void label(String name, String value) {
+        AllureReport.lifecycle().updateTestCase(result -> {
+            result.getLabels().removeIf(l -> name.equals(l.getName()));
+            result.getLabels().add(new io.qameta.allure.model.Label().setName(name).setValue(Pans.maskAll(value)));
+        });
     }
 }

@@ -65,6 +65,7 @@ public final class RunSummary implements ConcurrentEventListener {
     public static final String BEFORE_THE_SCENARIO = "before the scenario began: ";
     private Instant started;
     private SlowStep slowest;
+    private volatile Result result;
 
     /** Cucumber's way in: a plugin named by class with no argument is built with this constructor. */
     public RunSummary() {}
@@ -156,10 +157,16 @@ public final class RunSummary implements ConcurrentEventListener {
                     .toList();
             summary = new Result(scenarios, wall, Optional.ofNullable(slowest), runFailure);
         }
+        result = summary;
         Capture capture = OPEN.get();
         if (capture != null) {
             capture.result = summary;
         }
+    }
+
+    /** This plugin's run, once it finished: for a caller that made the plugin itself and handed it to Cucumber. */
+    public Optional<Result> result() {
+        return Optional.ofNullable(result);
     }
 
     private record Recorded(String uri, int line, ScenarioResult scenario) {}

@@ -1,10 +1,9 @@
 package dev.posbench.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,22 +19,15 @@ record PosbenchRun(int exitCode, String out, String err) {
         return execute(argv.toArray(String[]::new));
     }
 
-    static synchronized PosbenchRun execute(String... argv) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            code = Main.execute(argv);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        PosbenchRun run = new PosbenchRun(code, outBytes.toString(StandardCharsets.UTF_8),
-                errBytes.toString(StandardCharsets.UTF_8));
+    /**
+     * Runs a verb with its own output streams, so that runs may go on side by side in this JVM
+     * (each run binds its benches and its evidence to its own thread).
+     */
+    static PosbenchRun execute(String... argv) {
+        StringWriter outText = new StringWriter();
+        StringWriter errText = new StringWriter();
+        int code = Main.execute(new PrintWriter(outText, true), new PrintWriter(errText, true), argv);
+        PosbenchRun run = new PosbenchRun(code, outText.toString(), errText.toString());
         System.out.println("posbench " + String.join(" ", argv) + " -> " + code + "\n" + run.out() + run.err());
         return run;
     }
