@@ -89,8 +89,9 @@ final class RunCommand implements Callable<Integer> {
     String shard;
 
     @Option(names = "--times", paramLabel = "FILE",
-            description = "How long each scenario took last time, for ordering and sharding; rewritten after the run "
-                    + "(default: <reports>/scenario-times.tsv).")
+            description = "How long each scenario took last time, for ordering and sharding (default: "
+                    + "<reports>/scenario-times.tsv, which every run rewrites with what it measured; give every rig of a "
+                    + "shelf the same file, e.g. the one `posbench merge` wrote).")
     Path times;
 
     @Option(names = "--rig-id", paramLabel = "NAME",
@@ -149,7 +150,7 @@ final class RunCommand implements Callable<Integer> {
             }
             result = summary.result().orElseThrow(() -> new IllegalStateException("the run left no summary"));
         }
-        schedule.save();
+        schedule.save(reports.resolve("scenario-times.tsv"));
         Path index = noHtml ? null : AllureReport.generate(results, reports.resolve("allure-report"), allureHome);
         out().print(result.render(index));
         out().flush();

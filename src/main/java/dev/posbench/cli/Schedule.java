@@ -33,9 +33,11 @@ import java.util.regex.Pattern;
  * depends only on the scenarios and the times file, so every rig given the same two computes the
  * same split, and each scenario lands on exactly one rig.
  *
- * <p>The times file ({@code feature-path:line <TAB> milliseconds}) is rewritten after each run
- * with what it measured, keeping the times of scenarios it did not run. A scenario it does not
- * know counts as {@link #UNKNOWN}.
+ * <p>The times file ({@code feature-path:line <TAB> milliseconds}) is read, never written: a run
+ * writes what it measured, with the times it read for the scenarios it did not run, to its own
+ * reports folder. So the rigs of a shelf, all given the same file, split alike even when one
+ * finishes before another starts; {@code posbench merge} combines their times into the file the
+ * next night reads. A scenario the file does not know counts as {@link #UNKNOWN}.
  */
 final class Schedule implements PickleOrder, ConcurrentEventListener {
 
@@ -62,13 +64,11 @@ final class Schedule implements PickleOrder, ConcurrentEventListener {
         }
     }
 
-    private final Path timesFile;
     private final Map<String, Duration> last;
     private final Shard shard;
     private final Map<String, Duration> measured = new ConcurrentHashMap<>();
 
     Schedule(Path timesFile, Shard shard) {
-        this.timesFile = timesFile;
         this.shard = shard;
         this.last = read(timesFile);
     }
@@ -135,13 +135,26 @@ final class Schedule implements PickleOrder, ConcurrentEventListener {
         measured.put(key(testCase.getUri(), testCase.getLocation().getLine()), event.getResult().getDuration());
     }
 
-    /** Writes the times file anew: this run's times, and the last times of the scenarios it did not run. */
-    void save() {
+    /** Writes this run's times, and the times read for the scenarios it did not run, to {@code file}. */
+    void save(Path file) {
         if (measured.isEmpty()) {
             return;
         }
         Map<String, Duration> all = new TreeMap<>(last);
         all.putAll(measured);
+        write(all, file);
+    }
+
+    /** Combines the times files of several runs (a shelf's shards) into one, later files winning. */
+    static void combine(List<Path> files, Path into) {
+        Map<String, Duration> all = new TreeMap<>();
+        files.stream().filter(Files::isRegularFile).forEach(f -> all.putAll(read(f)));
+        if (!all.isEmpty()) {
+            write(all, into);
+        }
+    }
+
+    private static void write(Map<String, Duration> all, Path timesFile) {
         StringBuilder text = new StringBuilder("# how long each scenario took when it last ran: "
                 + "posbench orders and shards runs by it\n");
         all.forEach((key, took) -> text.append(key).append('\t').append(took.toMillis()).append('\n'));

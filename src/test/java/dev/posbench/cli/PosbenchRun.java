@@ -14,7 +14,9 @@ record PosbenchRun(int exitCode, String out, String err) {
 
     /** {@code posbench run ARGS} writing its results to a fresh folder, without the HTML report. */
     static PosbenchRun run(String... args) {
-        List<String> argv = new ArrayList<>(List.of("run", "--no-html", "--reports", tempDir().toString()));
+        // two benches a run: the tests run several runs at once, and each bench is a terminal process
+        List<String> argv = new ArrayList<>(List.of("run", "--no-html", "--benches", "2", "--reports",
+                tempDir().toString()));
         argv.addAll(List.of(args));
         return execute(argv.toArray(String[]::new));
     }
@@ -79,6 +81,9 @@ record PosbenchRun(int exitCode, String out, String err) {
                 break;
             }
             String failure = i + 1 < lines.size() && lines.get(i + 1).startsWith(" ") ? lines.get(i + 1).strip() : "";
+            if (!line.substring(0, outcome).strip().matches("-|[A-Z]{2,3}-\\d+(,[A-Z]{2,3}-\\d+)*")) {
+                continue; // not a scenario's row: the totals, the wall time, the slowest step
+            }
             String[] middle = line.substring(outcome, scenario).strip().split("\\s{2,}");
             rows.add(new Row(line.substring(0, outcome).strip(), middle[0], line.substring(scenario).strip(), failure));
         }
