@@ -10,6 +10,7 @@ import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.stubbing.StubMappings;
 import dev.posbench.BadInputException;
 import dev.posbench.channel.IsoMessage;
+import dev.posbench.channel.MessageMac;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -128,8 +129,33 @@ public final class FakeBank implements AutoCloseable {
             }
             FakeBank bank = new FakeBank(spec, path, port, server, journal);
             LOG.info("bank listening on {} with {} base mapping(s)", bank.url(), base.size());
+            bank.warmUp();
             return bank;
         }
+    }
+
+    /**
+     * Sends the bank one sign-on of its own before any terminal does. A freshly started bank
+     * answers its first request slowly (its classes load, its code is not yet compiled): on a busy
+     * machine slower than a terminal's host timeout, which would make the first scenario of a run
+     * fail for the bench's sake. What the warm-up leaves in the journal and the scenarios is cleared.
+     */
+    private void warmUp() {
+        IsoMessage signOn = MessageMac.sign(new IsoMessage(IsoMessage.SIGN_ON,
+                java.util.Map.of(11, "000000", 41, "WARMUP00")), spec.macKeyHex());
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
+            http.send(java.net.http.HttpRequest.newBuilder(url()).header("Content-Type", "application/json")
+                    .timeout(java.time.Duration.ofSeconds(10))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(signOn.toJson())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+        } catch (java.io.IOException e) {
+            LOG.debug("the bank's warm-up request failed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.resetScenarios();
+        journal.clear();
     }
 
     /** The URL the terminal posts its messages to. */
@@ -236,6 +262,11 @@ public final class FakeBank implements AutoCloseable {
     }
 
     /** The journal for a report: one block per exchange, PANs masked, PIN blocks hidden. */
+    /** Every wait on the journal, in progress or to come, ends at once with {@code why}: the run is stopping. */
+    public void halt(String why) {
+        journal.halt(why);
+    }
+
     public String renderJournal() {
         return JournalText.render(journal.exchanges());
     }

@@ -166,6 +166,22 @@ public final class Bench implements AutoCloseable {
         return Optional.ofNullable(program);
     }
 
+    /**
+     * posbench was told to stop: the rig goes safe and refuses motions, and every wait on the
+     * terminal or the bank ends at once, so the scenario in progress ends now with {@code why}.
+     */
+    public void interrupt(String why) {
+        if (rig != null) {
+            rig.stop(why);
+        }
+        if (link != null) {
+            link.transcript().halt(why);
+        }
+        if (bank != null) {
+            bank.halt(why);
+        }
+    }
+
     /** How the bench brings the terminal to idle between scenarios. */
     public TerminalStrategy strategy() {
         return strategy;

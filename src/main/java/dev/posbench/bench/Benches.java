@@ -50,6 +50,7 @@ public final class Benches implements AutoCloseable {
      * @throws IllegalStateException when every bench is taken (more threads than benches)
      */
     public Bench take() {
+        dev.posbench.Interruption.check();
         int n = handedOut.incrementAndGet();
         if (n == 1) {
             return first;
@@ -67,6 +68,36 @@ public final class Benches implements AutoCloseable {
             started.add(bench);
         }
         return bench;
+    }
+
+    /** posbench was told to stop: every bench started goes safe and its waits end ({@link Bench#interrupt}). */
+    public void interrupt(String why) {
+        List<Bench> all;
+        synchronized (started) {
+            all = new ArrayList<>(started);
+        }
+        all.forEach(b -> b.interrupt(why));
+    }
+
+    /**
+     * Each started bench's actuation log from its last safe state on ("bench-1: 03:27:03.726 safe
+     * state: ..." and the outputs it set): what the rig itself recorded, for the end of an interrupted run.
+     */
+    public List<String> lastSafeStates() {
+        List<Bench> all;
+        synchronized (started) {
+            all = new ArrayList<>(started);
+        }
+        List<String> lines = new ArrayList<>();
+        for (Bench b : all) {
+            List<String> log = b.rig().log().render(new dev.posbench.rig.ActuationLog.Mark(0)).strip().lines().toList();
+            int from = log.size() - 1;
+            while (from > 0 && !log.get(from).contains("safe state")) {
+                from--;
+            }
+            log.subList(Math.max(0, from), log.size()).forEach(l -> lines.add(b.id() + ": " + l.strip()));
+        }
+        return lines;
     }
 
     /** Every bench started, each to its safe state first (see {@link Bench#close()}), even when one fails to close. */

@@ -1,6 +1,7 @@
 package dev.posbench.cli;
 
 import dev.posbench.BadInputException;
+import dev.posbench.Interruption;
 import dev.posbench.bench.Benches;
 import dev.posbench.config.BenchConfig;
 import dev.posbench.report.AllureReport;
@@ -25,7 +26,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -130,10 +133,22 @@ final class RunCommand implements Callable<Integer> {
                 .build(cucumberOptions());
         String rig = rigName();
 
+        RunSummary summary = new RunSummary();
+        AtomicReference<Benches> running = new AtomicReference<>();
+        try (Interruption.Watch watch = Interruption.watch(why -> Optional.ofNullable(running.get())
+                .ifPresent(b -> b.interrupt(why)))) {
+            return run(loaded, options, schedule, count, rig, part, summary, running);
+        }
+    }
+
+    private int run(BenchConfig loaded, RuntimeOptions options, Schedule schedule, int count, String rig,
+                    Schedule.Shard part, RunSummary summary, AtomicReference<Benches> running) {
         Path results = reports.resolve("allure-results");
         RunSummary.Result result;
-        RunSummary summary = new RunSummary();
         try (Benches started = Benches.start(loaded, new LinkedHashSet<>(simDefects), count)) {
+            running.set(started);
+            // a signal while the first bench was starting found nothing to stop yet
+            Interruption.signal().ifPresent(started::interrupt);
             // Results start empty only once the benches are up: a run that cannot start keeps the last report whole.
             AllureLifecycle lifecycle = AllureReport.prepareResults(results);
             AllureReport.writeEnvironment(results, environment(loaded, rig, count, part));
@@ -149,6 +164,10 @@ final class RunCommand implements Callable<Integer> {
                 throw new BadInputException("features", e.getMessage());
             }
             result = summary.result().orElseThrow(() -> new IllegalStateException("the run left no summary"));
+            if (Interruption.signal().isPresent()) {
+                // what the rig itself recorded, not a claim: each bench's last actuations are its safe state
+                started.lastSafeStates().forEach(line -> err().println("posbench: " + line));
+            }
         }
         schedule.save(reports.resolve("scenario-times.tsv"));
         Path index = noHtml ? null : AllureReport.generate(results, reports.resolve("allure-report"), allureHome);
@@ -159,6 +178,12 @@ final class RunCommand implements Callable<Integer> {
         List<String> leaks = WrittenFiles.panLeaks(reports, loaded.pans());
         if (!leaks.isEmpty()) {
             out().println("INV-2 violated in what this run wrote:\n  " + String.join("\n  ", leaks));
+        }
+        Optional<Integer> interrupted = Interruption.exitCode();
+        if (interrupted.isPresent()) {
+            err().println("posbench: stopped by " + Interruption.signal().orElseThrow() + "; the rig is safe, and the "
+                    + "results, summary and report above cover the scenarios that ran");
+            return interrupted.get();
         }
         if (result.scenarios().isEmpty()) {
             err().println("posbench: no scenario matched" + (tags == null ? "" : " --tags " + tags)

@@ -137,6 +137,10 @@ public final class RunSummary implements ConcurrentEventListener {
                         .map(f -> failedBefore.remove(testCase.getId()) && f.cause() == Cause.TERMINAL
                                 ? new Failure(BEFORE_THE_SCENARIO + f.message(), f.cause()) : f);
             };
+            if (failure.isPresent() && result.getStatus() != Status.SKIPPED && dev.posbench.Interruption.signal().isPresent()) {
+                // told to stop: what did not pass was cut short or never begun, and is no verdict
+                failure = Optional.of(new Failure(failure.get().message(), Cause.INTERRUPTED));
+            }
             finished.add(new Recorded(testCase.getUri().toString(), testCase.getLocation().getLine(),
                     new ScenarioResult(ids, testCase.getName(), result.getStatus(), result.getDuration(), failure)));
         }
@@ -198,7 +202,9 @@ public final class RunSummary implements ConcurrentEventListener {
         /** The terminal program broke the terminal contract: there is no verdict on the terminal. */
         BROKEN_PROGRAM,
         /** The scenario needs what the terminal does not have (its profile says so): not judged, not passed. */
-        NOT_APPLICABLE
+        NOT_APPLICABLE,
+        /** posbench was told to stop (SIGINT, SIGTERM) before the scenario could end or begin: no verdict. */
+        INTERRUPTED
     }
 
     /**
@@ -307,9 +313,15 @@ public final class RunSummary implements ConcurrentEventListener {
             return count(Status.SKIPPED);
         }
 
-        /** Every scenario that neither passed nor was skipped: failed, undefined, pending, ambiguous. */
+        /** Every scenario that neither passed nor was skipped nor interrupted: failed, undefined, pending, ambiguous. */
         public int failed() {
-            return scenarios.size() - passed() - skipped();
+            return scenarios.size() - passed() - skipped() - interrupted();
+        }
+
+        /** Scenarios cut short or never begun because posbench was told to stop. */
+        public int interrupted() {
+            return (int) scenarios.stream().filter(s -> s.status() != Status.SKIPPED)
+                    .filter(s -> s.failure().filter(f -> f.cause() == Cause.INTERRUPTED).isPresent()).count();
         }
 
         /** The terminal program's contract violation that made the run meaningless, if one did. */
@@ -357,6 +369,9 @@ public final class RunSummary implements ConcurrentEventListener {
                 out.append("(no scenario ran)\n");
             }
             out.append(passed()).append(" passed, ").append(failed()).append(" failed\n");
+            if (interrupted() > 0) {
+                out.append(interrupted()).append(" interrupted: posbench was told to stop before they could end\n");
+            }
             if (skipped() > 0) {
                 out.append(skipped()).append(" not applicable (the profile says the terminal lacks what they need)\n");
             }
@@ -388,6 +403,9 @@ public final class RunSummary implements ConcurrentEventListener {
             }
             if (s.status() == Status.SKIPPED) {
                 return "NOT APPLICABLE";
+            }
+            if (s.failure().filter(f -> f.cause() == Cause.INTERRUPTED).isPresent()) {
+                return "INTERRUPTED";
             }
             return s.badInput() ? "BAD INPUT" : s.status().name();
         }

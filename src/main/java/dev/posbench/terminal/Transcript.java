@@ -388,7 +388,9 @@ public final class Transcript {
 
     private void waitForLine(long nanos, String expected) {
         try {
+            long waitStart = System.nanoTime();
             newLine.awaitNanos(nanos);
+            dev.posbench.WaitClock.since(waitStart);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + Pans.maskAll(expected), e);
