@@ -182,6 +182,52 @@ public final class Bench implements AutoCloseable {
         }
     }
 
+    /** How long the bench waits for a serial device that went away to come back (an adapter re-plugged, re-enumerated). */
+    static final java.time.Duration DEVICE_RETURN = java.time.Duration.ofSeconds(10);
+
+    /** Why the serial device is gone for good, once the bench gave up on it. */
+    private String gone;
+
+    /**
+     * Before a scenario: if the terminal's serial device went away under the link (a rig fault,
+     * not the terminal's), opens it again once it is back, and power-cycles the terminal (its
+     * state is unknown). A device that does not come back within {@link #DEVICE_RETURN} ends the
+     * run: this and every later scenario fail as a rig fault.
+     *
+     * @throws dev.posbench.RigFaultException when the device is gone
+     */
+    public synchronized void recoverLink() {
+        if (gone != null) {
+            throw new dev.posbench.RigFaultException("not run: " + gone);
+        }
+        if (!link.vanished()) {
+            return;
+        }
+        String device = link.device();
+        LOG.warn("serial device {} went away; waiting up to {} s for it to come back", device,
+                DEVICE_RETURN.toSeconds());
+        link.close();
+        opened.remove(link);
+        if (!SerialLink.awaitDevice(device, DEVICE_RETURN)) {
+            gone = "the serial device " + device + " went away and did not come back within "
+                    + DEVICE_RETURN.toSeconds() + " s (is the terminal's serial adapter plugged in?)";
+            throw new dev.posbench.RigFaultException(gone);
+        }
+        try {
+            link = keep(SerialLink.open(device, config.profile().serial()));
+        } catch (RuntimeException e) {
+            gone = "the serial device " + device + " came back but cannot be opened: " + e.getMessage();
+            throw new dev.posbench.RigFaultException(gone);
+        }
+        LOG.info("serial device {} is back; the terminal is power-cycled, its state unknown", device);
+        strategy = new TerminalStrategy(rig, link, config.profile(), Optional.ofNullable(program));
+    }
+
+    /** Why the serial device is gone for good, if the bench gave up on it. */
+    public synchronized Optional<String> gone() {
+        return Optional.ofNullable(gone);
+    }
+
     /** How the bench brings the terminal to idle between scenarios. */
     public TerminalStrategy strategy() {
         return strategy;

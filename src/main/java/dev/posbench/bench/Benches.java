@@ -3,6 +3,7 @@ package dev.posbench.bench;
 import dev.posbench.config.BenchConfig;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -98,6 +99,13 @@ public final class Benches implements AutoCloseable {
             log.subList(Math.max(0, from), log.size()).forEach(l -> lines.add(b.id() + ": " + l.strip()));
         }
         return lines;
+    }
+
+    /** Why a bench's serial device is gone for good, if one's is. */
+    public Optional<String> gone() {
+        synchronized (started) {
+            return started.stream().map(Bench::gone).flatMap(Optional::stream).findFirst();
+        }
     }
 
     /** Every bench started, each to its safe state first (see {@link Bench#close()}), even when one fails to close. */

@@ -145,6 +145,7 @@ final class RunCommand implements Callable<Integer> {
                     Schedule.Shard part, RunSummary summary, AtomicReference<Benches> running) {
         Path results = reports.resolve("allure-results");
         RunSummary.Result result;
+        Optional<String> gone;
         try (Benches started = Benches.start(loaded, new LinkedHashSet<>(simDefects), count)) {
             running.set(started);
             // a signal while the first bench was starting found nothing to stop yet
@@ -164,6 +165,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new BadInputException("features", e.getMessage());
             }
             result = summary.result().orElseThrow(() -> new IllegalStateException("the run left no summary"));
+            gone = started.gone();
             if (Interruption.signal().isPresent()) {
                 // what the rig itself recorded, not a claim: each bench's last actuations are its safe state
                 started.lastSafeStates().forEach(line -> err().println("posbench: " + line));
@@ -184,6 +186,11 @@ final class RunCommand implements Callable<Integer> {
             err().println("posbench: stopped by " + Interruption.signal().orElseThrow() + "; the rig is safe, and the "
                     + "results, summary and report above cover the scenarios that ran");
             return interrupted.get();
+        }
+        if (result.rigFaults() > 0) {
+            err().println("posbench: " + result.rigFaults() + " scenario(s) got no verdict: the rig failed"
+                    + gone.map(g -> "; the run stopped: " + g).orElse(" (the serial device went away and came back)"));
+            return ExitCode.BENCH_ERROR;
         }
         if (result.scenarios().isEmpty()) {
             err().println("posbench: no scenario matched" + (tags == null ? "" : " --tags " + tags)

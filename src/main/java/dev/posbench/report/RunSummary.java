@@ -204,7 +204,9 @@ public final class RunSummary implements ConcurrentEventListener {
         /** The scenario needs what the terminal does not have (its profile says so): not judged, not passed. */
         NOT_APPLICABLE,
         /** posbench was told to stop (SIGINT, SIGTERM) before the scenario could end or begin: no verdict. */
-        INTERRUPTED
+        INTERRUPTED,
+        /** The rig failed (the terminal's serial device went away): no verdict on the terminal. */
+        RIG_FAULT
     }
 
     /**
@@ -229,6 +231,10 @@ public final class RunSummary implements ConcurrentEventListener {
             BadInputException badInput = causeIn(error, BadInputException.class);
             if (badInput != null) {
                 return new Failure(firstLine(badInput), Cause.BAD_INPUT);
+            }
+            dev.posbench.RigFaultException rig = causeIn(error, dev.posbench.RigFaultException.class);
+            if (rig != null) {
+                return new Failure(firstLine(rig), Cause.RIG_FAULT);
             }
             TerminalProgramException broken = causeIn(error, TerminalProgramException.class);
             if (broken != null) {
@@ -315,7 +321,13 @@ public final class RunSummary implements ConcurrentEventListener {
 
         /** Every scenario that neither passed nor was skipped nor interrupted: failed, undefined, pending, ambiguous. */
         public int failed() {
-            return scenarios.size() - passed() - skipped() - interrupted();
+            return scenarios.size() - passed() - skipped() - interrupted() - rigFaults();
+        }
+
+        /** Scenarios the rig failed (its serial device went away): no verdict on the terminal. */
+        public int rigFaults() {
+            return (int) scenarios.stream()
+                    .filter(s -> s.failure().filter(f -> f.cause() == Cause.RIG_FAULT).isPresent()).count();
         }
 
         /** Scenarios cut short or never begun because posbench was told to stop. */
@@ -369,6 +381,10 @@ public final class RunSummary implements ConcurrentEventListener {
                 out.append("(no scenario ran)\n");
             }
             out.append(passed()).append(" passed, ").append(failed()).append(" failed\n");
+            if (rigFaults() > 0) {
+                out.append(rigFaults()).append(" rig fault").append(rigFaults() == 1 ? "" : "s")
+                        .append(": the rig failed, not the terminal; no verdict\n");
+            }
             if (interrupted() > 0) {
                 out.append(interrupted()).append(" interrupted: posbench was told to stop before they could end\n");
             }
@@ -406,6 +422,9 @@ public final class RunSummary implements ConcurrentEventListener {
             }
             if (s.failure().filter(f -> f.cause() == Cause.INTERRUPTED).isPresent()) {
                 return "INTERRUPTED";
+            }
+            if (s.failure().filter(f -> f.cause() == Cause.RIG_FAULT).isPresent()) {
+                return "RIG FAULT";
             }
             return s.badInput() ? "BAD INPUT" : s.status().name();
         }

@@ -16,6 +16,7 @@ public final class Hooks {
     @Before(order = 0)
     public void ready() {
         dev.posbench.Interruption.check(); // told to stop: the scenarios not begun are not run
+        scenario.bench.recoverLink();
         scenario.bench.bank().acceptConnections();
         scenario.bench.bank().reset();
         scenario.programStart = scenario.bench.program().map(p -> p.outputMark()).orElse(0);

@@ -347,7 +347,7 @@ public final class Transcript {
                 long left = deadline - System.nanoTime();
                 if (ended != null || halted != null || left <= 0) {
                     int looked = lines.size() - Math.min(firstLooked, lines.size());
-                    throw timedOut(expected, timeout,
+                    stop(expected, timeout,
                             looked + (looked == 1 ? " line" : " lines") + " arrived in the wait; none matched.");
                 }
                 waitForLine(left, expected);
@@ -377,7 +377,7 @@ public final class Transcript {
                 }
                 long left = deadline - System.nanoTime();
                 if (ended != null || halted != null || left <= 0) {
-                    throw timedOut(expected, timeout, "The terminal's last line did not match.");
+                    stop(expected, timeout, "The terminal's last line did not match.");
                 }
                 waitForLine(left, expected);
             }
@@ -395,6 +395,18 @@ public final class Transcript {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + Pans.maskAll(expected), e);
         }
+    }
+
+    /**
+     * Why a wait stopped: the link ended (the device went away: a rig fault, no verdict on the
+     * terminal), or the wait ran out or was halted (a verdict on the terminal).
+     */
+    private void stop(String expected, Duration timeout, String detail) {
+        OutcomeTimeoutException timedOut = timedOut(expected, timeout, detail);
+        if (ended != null) {
+            throw new dev.posbench.RigFaultException("rig fault, no verdict: " + timedOut.getMessage());
+        }
+        throw timedOut;
     }
 
     private OutcomeTimeoutException timedOut(String expected, Duration timeout, String detail) {

@@ -177,7 +177,7 @@ class SerialLinkTest {
             assertFalse(jSerialCommThreads().isEmpty(), "the listener's event thread should be running");
             pty.close();
 
-            OutcomeTimeoutException e = assertThrows(OutcomeTimeoutException.class,
+            dev.posbench.RigFaultException e = assertThrows(dev.posbench.RigFaultException.class,
                     () -> t.await(c, Pattern.compile("APPROVED"), Duration.ofSeconds(30), "APPROVED"));
             assertTrue(e.getMessage().contains("ended"), e.getMessage());
 
