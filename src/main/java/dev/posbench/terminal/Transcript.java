@@ -247,6 +247,20 @@ public final class Transcript {
     }
 
     /** Chunks, both directions, from {@code from} on: the raw bytes, for framed protocols. */
+    /**
+     * Whether the bench's last bytes to the terminal (a sale command) got no answer at all: nothing
+     * came back after them. A terminal that froze shows its last screen (often idle) for ever;
+     * this is how the bench tells it from one that is idle.
+     */
+    public boolean lastCommandUnanswered() {
+        lock.lock();
+        try {
+            return !chunks.isEmpty() && chunks.getLast().direction() == Direction.TO_TERMINAL;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public List<Chunk> chunksSince(Mark from) {
         lock.lock();
         try {
