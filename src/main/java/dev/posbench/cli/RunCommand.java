@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
         description = {"Run the failure-path scenarios on the rig in the configuration folder, write the Allure "
                 + "report, print a summary.",
                 "Exit codes: 0 all passed, 1 a scenario failed, 2 bad usage or configuration, 3 posbench could not finish, "
-                        + "4 the terminal program broke the terminal contract."})
+                        + "4 the terminal program broke the terminal contract, 130/143 stopped by SIGINT/SIGTERM."})
 final class RunCommand implements Callable<Integer> {
 
     /** The glue that ships with posbench; --glue adds a user's own packages to it. */
