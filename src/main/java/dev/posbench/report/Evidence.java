@@ -29,6 +29,16 @@ public final class Evidence {
         attach(name, "application/json", json, ".json");
     }
 
+    /** Attaches a picture (a sequence chart), which the report shows inline. */
+    public static void attachSvg(String name, String svg) {
+        attach(name, "image/svg+xml", svg, ".svg");
+    }
+
+    /** Attaches a page of HTML, which the report shows inline. */
+    public static void attachHtml(String name, String html) {
+        attach(name, "text/html", html, ".html");
+    }
+
     private static void attach(String name, String mediaType, String content, String extension) {
         String maskedName = Pans.maskAll(name);
         // without a running scenario Allure would still write the file, an orphan no report shows
