@@ -4,6 +4,9 @@ import dev.posbench.BadInputException;
 import dev.posbench.bench.Bench;
 import dev.posbench.config.BenchConfig;
 import dev.posbench.report.AllureReport;
+import dev.posbench.report.Catalog;
+import dev.posbench.report.LiveConsole;
+import dev.posbench.report.RunEvidence;
 import dev.posbench.report.RunSummary;
 import dev.posbench.report.WrittenFiles;
 import dev.posbench.steps.BenchRun;
@@ -92,17 +95,21 @@ final class RunCommand implements Callable<Integer> {
         RunSummary.Result result;
         try (Bench bench = Bench.start(loaded, new LinkedHashSet<>(simDefects));
                 RunSummary.Capture capture = RunSummary.capture()) {
+            LiveConsole live = new LiveConsole(System.out, LiveConsole.onTerminal(),
+                    Catalog.planned(features, tags).orElse(List.of()), LiveConsole.durations(results));
             // Results start empty only once the bench is up: a run that cannot start keeps the last report whole.
-            AllureReport.prepareResults(results);
-            AllureReport.writeEnvironment(results, environment(loaded));
+            AllureReport.prepareResults(results, loaded.profile().name());
             BenchRun.attach(bench);
             try {
                 Runtime.builder()
                         .withRuntimeOptions(options)
                         .withClassLoader(() -> RunCommand.class.getClassLoader())
-                        .withAdditionalPlugins(new RunSummary(), new AllureCucumber7Jvm(Allure.getLifecycle()))
+                        .withAdditionalPlugins(new RunSummary(live::finished), live,
+                                new AllureCucumber7Jvm(Allure.getLifecycle()))
                         .build()
                         .run();
+                // after the run: by now the terminal has said which firmware it runs
+                AllureReport.writeEnvironment(results, environment(loaded, bench));
             } catch (FeatureParserException e) {
                 throw new BadInputException("features", e.getMessage());
             } finally {
@@ -110,10 +117,10 @@ final class RunCommand implements Callable<Integer> {
             }
             result = capture.result().orElseThrow(() -> new IllegalStateException("the run left no summary"));
         }
-        Path index = noHtml ? null : AllureReport.generate(results, reports.resolve("allure-report"), allureHome);
-        System.out.print(result.render(index));
         // Cucumber's JUnit formatter writes messages as they were thrown: mask them as every other piece of evidence
         WrittenFiles.maskPans(reports.resolve("junit.xml"));
+        Path index = RunEvidence.publish(reports, results, noHtml ? null : allureHome);
+        System.out.print(result.render(index));
         List<String> leaks = WrittenFiles.panLeaks(reports, loaded.pans());
         if (!leaks.isEmpty()) {
             System.out.println("INV-2 violated in what this run wrote:\n  " + String.join("\n  ", leaks));
@@ -167,11 +174,15 @@ final class RunCommand implements Callable<Integer> {
         return options;
     }
 
-    private Map<String, String> environment(BenchConfig loaded) {
+    private Map<String, String> environment(BenchConfig loaded, Bench bench) {
         Map<String, String> env = new LinkedHashMap<>();
+        env.put("posbench", Main.VERSION);
         env.put("rig", loaded.rig().kind().name().toLowerCase());
+        env.put("rig id", RunEvidence.rigId(loaded.dir(), loaded.rig().kind().name()));
         env.put("terminal", loaded.profile().name());
         env.put("profile", loaded.profile().file().toString());
+        env.put("firmware", bench.program().flatMap(p -> p.firmware()).orElse("not reported by the terminal"));
+        env.put("host dialect", "ISO 8583 fields as JSON over HTTP");
         env.put("cards", String.valueOf(loaded.deck().cards().size()));
         if (!simDefects.isEmpty() || !loaded.rig().simDefects().isEmpty()) {
             var all = new LinkedHashSet<>(loaded.rig().simDefects());

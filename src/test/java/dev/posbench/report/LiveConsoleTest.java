@@ -1,0 +1,58 @@
+package dev.posbench.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cucumber.plugin.event.Status;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class LiveConsoleTest {
+
+    private static RunSummary.ScenarioResult passed(String id, String name, long millis) {
+        return new RunSummary.ScenarioResult(List.of(id), name, Status.PASSED, Duration.ofMillis(millis), Optional.empty());
+    }
+
+    @Test
+    void withoutATerminalEachScenarioIsOnePlainLine() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LiveConsole live = new LiveConsole(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
+                List.of("a", "b"), Map.of("a", Duration.ofSeconds(2)));
+        live.finished(passed("CV-01", "a", 1500));
+        live.finished(new RunSummary.ScenarioResult(List.of("HC-01"), "b", Status.FAILED, Duration.ofMillis(2000),
+                Optional.of(new RunSummary.Failure("expected COMM_TIMEOUT", RunSummary.Cause.TERMINAL))));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertFalse(out.contains("\r") || out.contains("\033"), "no progress line, no escape codes in a CI log: " + out);
+        List<String> lines = out.lines().toList();
+        assertEquals(3, lines.size(), out);
+        assertTrue(lines.get(0).startsWith("[1/2] CV-01 ") && lines.get(0).contains("PASSED") && lines.get(0).endsWith(" a"), out);
+        assertTrue(lines.get(1).startsWith("[2/2] HC-01 ") && lines.get(1).contains("FAILED"), out);
+        assertEquals("expected COMM_TIMEOUT", lines.get(2).strip(), "the failure under its row, as in the summary");
+    }
+
+    @Test
+    void onATerminalTheProgressLineEstimatesFromTheLastRun() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        LiveConsole live = new LiveConsole(new PrintStream(bytes, true, StandardCharsets.UTF_8), true,
+                List.of("a", "b", "c"), Map.of("a", Duration.ofSeconds(2), "b", Duration.ofSeconds(4)));
+        live.finished(passed("CV-01", "a", 1500));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(out.contains("\r\033[K"), "the progress line is redrawn in place");
+        // b took 4 s last time; c is new and counts as the average of the last run (3 s)
+        assertEquals("scenario 2 of 3  elapsed 5.0 s  about 7.0 s left", live.progressLine(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void withoutAnEarlierRunThereIsNoEstimate() {
+        LiveConsole live = new LiveConsole(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true,
+                List.of("a"), Map.of());
+        assertEquals("scenario 1 of 1  elapsed 0.0 s", live.progressLine(Duration.ZERO));
+    }
+}
