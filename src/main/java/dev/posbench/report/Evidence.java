@@ -1,6 +1,10 @@
 package dev.posbench.report;
 
+import dev.posbench.bank.FakeBank.Exchange;
+import dev.posbench.channel.IsoFields;
+import dev.posbench.channel.IsoMessage;
 import dev.posbench.channel.Pans;
+import java.util.List;
 import io.qameta.allure.Allure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +41,34 @@ public final class Evidence {
     /** Attaches a page of HTML, which the report shows inline. */
     public static void attachHtml(String name, String html) {
         attach(name, "text/html", html, ".html");
+    }
+
+    /**
+     * One step per bank exchange, named by its request and answer, with every field of both as
+     * the step's parameters (named, masked): the report shows them as a table and can filter on them.
+     */
+    public static void bankMessages(List<Exchange> exchanges) {
+        if (Allure.getLifecycle().getCurrentTestCaseOrStep().isEmpty()) {
+            return;
+        }
+        for (Exchange e : exchanges) {
+            String request = e.request().map(IsoFields::headline).orElse("a request not in the dialect");
+            String answer = e.fault().map(f -> "fault " + f)
+                    .orElseGet(() -> e.response().map(IsoFields::headline).orElse("HTTP " + e.status()));
+            Allure.step(Pans.maskAll("bank: " + request + " -> " + answer), step -> {
+                e.request().ifPresent(m -> parameters(step, "request", m));
+                e.response().ifPresent(m -> parameters(step, "answer", m));
+                if (!e.delay().isZero()) {
+                    step.parameter("answer held back", e.delay().toMillis() + " ms");
+                }
+            });
+        }
+    }
+
+    private static void parameters(Allure.StepContext step, String side, IsoMessage m) {
+        for (IsoFields.Decoded f : IsoFields.decode(m)) {
+            step.parameter(side + " " + f.number() + " " + f.name(), f.shown());
+        }
     }
 
     private static void attach(String name, String mediaType, String content, String extension) {
