@@ -192,6 +192,7 @@ public final class Certification {
                 td.passed { background: #dafbe1; } td.failed, td.broken { background: #ffebe9; }
                 td.not-applicable { background: #fff8c5; } td.not-run { background: #eaeef2; }
                 code, .digest { font-family: monospace; font-size: 12px; }
+                table.catalog td:first-child { white-space: nowrap; }
                 </style></head><body>
                 <h1 id="certification-summary">posbench certification summary</h1>
                 """);
