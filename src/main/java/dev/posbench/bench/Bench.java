@@ -35,6 +35,7 @@ public final class Bench implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
 
     private final BenchConfig config;
+    private final String id;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private Rig rig;
     private SerialLink link;
@@ -42,15 +43,24 @@ public final class Bench implements AutoCloseable {
     private TerminalStrategy strategy;
     private TerminalProgram program;
 
-    private Bench(BenchConfig config) {
+    private Bench(BenchConfig config, String id) {
         this.config = config;
+        this.id = id;
     }
 
     /**
      * @param extraDefects seeded defects to add to those in rig.yaml (simulated rig only)
      */
     public static Bench start(BenchConfig config, Set<String> extraDefects) {
-        Bench bench = new Bench(config);
+        return start(config, extraDefects, "bench-1");
+    }
+
+    /**
+     * @param extraDefects seeded defects to add to those in rig.yaml (simulated rig only)
+     * @param id           the bench's name in the evidence, when a run has several ("bench-2")
+     */
+    public static Bench start(BenchConfig config, Set<String> extraDefects, String id) {
+        Bench bench = new Bench(config, id);
         try {
             bench.open(extraDefects);
             return bench;
@@ -132,6 +142,11 @@ public final class Bench implements AutoCloseable {
 
     public BenchConfig config() {
         return config;
+    }
+
+    /** The bench's name in the evidence: which of a run's benches ran a scenario. */
+    public String id() {
+        return id;
     }
 
     public Rig rig() {

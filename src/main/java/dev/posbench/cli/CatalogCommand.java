@@ -23,6 +23,9 @@ import picocli.CommandLine.Option;
                 "Exit codes: 0 every id and variant has a scenario, 1 one has none, 2 bad input."})
 final class CatalogCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--catalog", paramLabel = "FILE", defaultValue = "features/catalog.yaml",
             description = "The ids and variants (default: ${DEFAULT-VALUE}).")
     Path catalog;
@@ -65,7 +68,7 @@ final class CatalogCommand implements Callable<Integer> {
         if (results.isEmpty()) {
             out.append("no results under ").append(reports).append(": run ./posbench run first\n");
         }
-        System.out.print(out);
+        spec.commandLine().getOut().print(out);
         return uncovered == 0 ? ExitCode.PASSED : ExitCode.FAILED;
     }
 }

@@ -56,16 +56,18 @@ public final class AllureReport {
      * <p>Allure reads {@code allure.results.directory} only once per JVM, when its lifecycle is
      * first used; setting the lifecycle explicitly is what lets successive runs in one JVM write to
      * different directories. Everything written there has its card numbers masked.
+     *
+     * @return the lifecycle writing there, for the run's Allure plugin and {@link #bind}
      */
-    public static void prepareResults(Path resultsDir) {
-        prepareResults(resultsDir, null);
+    public static AllureLifecycle prepareResults(Path resultsDir) {
+        return prepareResults(resultsDir, null);
     }
 
     /**
      * As {@link #prepareResults(Path)}, and every result is labelled with its catalog ids, family
      * and this profile (null: none), with links to its catalog entries.
      */
-    public static void prepareResults(Path resultsDir, String profile) {
+    public static AllureLifecycle prepareResults(Path resultsDir, String profile) {
         Path dir = resultsDir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -79,8 +81,35 @@ public final class AllureReport {
         } catch (IOException e) {
             throw new ReportException("cannot prepare the Allure results directory " + dir + ": " + e, e);
         }
-        Allure.setLifecycle(new AllureLifecycle(
-                new ScenarioLabels(new MaskingResultsWriter(new FileSystemResultsWriter(dir)), profile)));
+        AllureLifecycle lifecycle = new AllureLifecycle(
+                new ScenarioLabels(new MaskingResultsWriter(new FileSystemResultsWriter(dir)), profile));
+        Allure.setLifecycle(lifecycle);
+        return lifecycle;
+    }
+
+    private static final InheritableThreadLocal<AllureLifecycle> BOUND = new InheritableThreadLocal<>();
+
+    /**
+     * Makes {@code lifecycle} the one evidence goes to on this thread and the threads it starts
+     * (Cucumber's scenario threads), until the returned binding is closed. Allure's own lifecycle is
+     * one per JVM; a binding is what lets two runs in one JVM write their results side by side.
+     */
+    public static Binding bind(AllureLifecycle lifecycle) {
+        BOUND.set(lifecycle);
+        return BOUND::remove;
+    }
+
+    /** The lifecycle evidence goes to on this thread: the bound one, else Allure's own. */
+    static AllureLifecycle lifecycle() {
+        AllureLifecycle bound = BOUND.get();
+        return bound != null ? bound : Allure.getLifecycle();
+    }
+
+    /** A lifecycle bound to a thread; closing it unbinds it. */
+    @FunctionalInterface
+    public interface Binding extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /**

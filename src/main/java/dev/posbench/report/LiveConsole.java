@@ -9,7 +9,7 @@ import io.cucumber.plugin.event.TestCaseStarted;
 import io.cucumber.plugin.event.TestRunFinished;
 import io.cucumber.plugin.event.TestRunStarted;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +36,7 @@ public final class LiveConsole implements ConcurrentEventListener {
     /** The progress line's clock ticks this often; between ticks it is redrawn on every event. */
     private static final Duration TICK = Duration.ofSeconds(1);
 
-    private final PrintStream out;
+    private final PrintWriter out;
     private final boolean progress;
     /** The names of the scenarios this run will take, as many times as each occurs; empty when unknown. */
     private final List<String> toCome;
@@ -53,7 +53,7 @@ public final class LiveConsole implements ConcurrentEventListener {
      * @param planned  the scenarios the run will take, by name; empty when it cannot be known
      * @param lastRun  each scenario's duration in the last run, by name
      */
-    public LiveConsole(PrintStream out, boolean progress, List<String> planned, Map<String, Duration> lastRun) {
+    public LiveConsole(PrintWriter out, boolean progress, List<String> planned, Map<String, Duration> lastRun) {
         this.out = out;
         this.progress = progress;
         this.toCome = new ArrayList<>(planned);

@@ -1,11 +1,9 @@
 package dev.posbench.report;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -58,18 +56,6 @@ public final class RunEvidence {
         }
         return new Certification.Subject(env.getProperty("firmware", "not reported by the terminal"),
                 env.getProperty("terminal", "?") + " (" + env.getProperty("profile", "?") + ")",
-                env.getProperty("rig id", "?"), env.getProperty("posbench", "posbench"), Instant.now());
-    }
-
-    /** The rig as a report names it: its kind, the machine driving it, and its configuration folder. */
-    public static String rigId(Path configDir, String kind) {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "localhost";
-        }
-        Path dir = configDir.toAbsolutePath().normalize();
-        return kind.toLowerCase(Locale.ROOT) + "@" + host + ":" + dir;
+                env.getProperty("rig", "?"), env.getProperty("posbench", "posbench"), Instant.now());
     }
 }

@@ -65,6 +65,7 @@ public final class RunSummary implements ConcurrentEventListener {
     public static final String BEFORE_THE_SCENARIO = "before the scenario began: ";
     private Instant started;
     private SlowStep slowest;
+    private volatile Result result;
 
     /** Told of each scenario as it finishes (the live console), on the thread that finished it. */
     private final java.util.function.Consumer<ScenarioResult> eachFinished;
@@ -168,10 +169,16 @@ public final class RunSummary implements ConcurrentEventListener {
                     .toList();
             summary = new Result(scenarios, wall, Optional.ofNullable(slowest), runFailure);
         }
+        result = summary;
         Capture capture = OPEN.get();
         if (capture != null) {
             capture.result = summary;
         }
+    }
+
+    /** This plugin's run, once it finished: for a caller that made the plugin itself and handed it to Cucumber. */
+    public Optional<Result> result() {
+        return Optional.ofNullable(result);
     }
 
     private record Recorded(String uri, int line, ScenarioResult scenario) {}

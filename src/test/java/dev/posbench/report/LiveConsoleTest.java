@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cucumber.plugin.event.Status;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +23,7 @@ class LiveConsoleTest {
     @Test
     void withoutATerminalEachScenarioIsOnePlainLine() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LiveConsole live = new LiveConsole(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
+        LiveConsole live = new LiveConsole(new PrintWriter(bytes, true, StandardCharsets.UTF_8), false,
                 List.of("a", "b"), Map.of("a", Duration.ofSeconds(2)));
         live.finished(passed("CV-01", "a", 1500));
         live.finished(new RunSummary.ScenarioResult(List.of("HC-01"), "b", Status.FAILED, Duration.ofMillis(2000),
@@ -40,7 +40,7 @@ class LiveConsoleTest {
     @Test
     void onATerminalTheProgressLineEstimatesFromTheLastRun() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LiveConsole live = new LiveConsole(new PrintStream(bytes, true, StandardCharsets.UTF_8), true,
+        LiveConsole live = new LiveConsole(new PrintWriter(bytes, true, StandardCharsets.UTF_8), true,
                 List.of("a", "b", "c"), Map.of("a", Duration.ofSeconds(2), "b", Duration.ofSeconds(4)));
         live.finished(passed("CV-01", "a", 1500));
         String out = bytes.toString(StandardCharsets.UTF_8);
@@ -51,7 +51,7 @@ class LiveConsoleTest {
 
     @Test
     void withoutAnEarlierRunThereIsNoEstimate() {
-        LiveConsole live = new LiveConsole(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true,
+        LiveConsole live = new LiveConsole(new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true,
                 List.of("a"), Map.of());
         assertEquals("scenario 1 of 1  elapsed 0.0 s", live.progressLine(Duration.ZERO));
     }

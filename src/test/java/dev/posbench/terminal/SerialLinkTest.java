@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The link over a real pseudo-terminal, opened by jSerialComm as a rig's adapter would be. */
+// alone: one test watches every jSerialComm thread of the JVM, and concurrent runs of the suite have theirs
+@org.junit.jupiter.api.parallel.Isolated
 class SerialLinkTest {
 
     private static final TerminalProfile.Serial LINE =
