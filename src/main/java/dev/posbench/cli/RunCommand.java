@@ -5,7 +5,6 @@ import dev.posbench.bench.Bench;
 import dev.posbench.bench.Benches;
 import dev.posbench.config.BenchConfig;
 import dev.posbench.report.AllureReport;
-import dev.posbench.report.Catalog;
 import dev.posbench.report.LiveConsole;
 import dev.posbench.report.RunEvidence;
 import dev.posbench.report.RunSummary;
@@ -138,8 +137,8 @@ final class RunCommand implements Callable<Integer> {
         RunSummary.Result result;
         RunSummary summary;
         try (Benches started = Benches.start(loaded, new LinkedHashSet<>(simDefects), count)) {
-            LiveConsole live = new LiveConsole(out(), LiveConsole.onTerminal(),
-                    Catalog.planned(features, tags).orElse(List.of()), LiveConsole.durations(results));
+            LiveConsole live = new LiveConsole(out(), LiveConsole.onTerminal(), count);
+            schedule.onPlan(live::plan);
             summary = new RunSummary(live::finished);
             // Results start empty only once the benches are up: a run that cannot start keeps the last report whole.
             AllureLifecycle lifecycle = AllureReport.prepareResults(results, loaded.profile().name());

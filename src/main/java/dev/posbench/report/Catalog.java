@@ -92,27 +92,6 @@ public final class Catalog {
         return variants;
     }
 
-    /**
-     * The names of the scenarios a run of these feature paths with this tag expression (null:
-     * none) will take; empty when a path names lines, which only Cucumber resolves.
-     */
-    public static java.util.Optional<List<String>> planned(List<String> featurePaths, String tags) {
-        if (featurePaths.stream().anyMatch(f -> f.matches(".*:\\d+(:\\d+)*$"))) {
-            return java.util.Optional.empty();
-        }
-        io.cucumber.tagexpressions.Expression expression = tags == null ? null
-                : io.cucumber.tagexpressions.TagExpressionParser.parse(tags);
-        List<String> names = new ArrayList<>();
-        for (String f : featurePaths) {
-            for (Scenario s : scenarios(Path.of(f))) {
-                if (expression == null || expression.evaluate(s.tags())) {
-                    names.add(s.name());
-                }
-            }
-        }
-        return java.util.Optional.of(names);
-    }
-
     /** Every scenario of the feature files under {@code features} (a folder or one file), in file order. */
     public static List<Scenario> scenarios(Path features) {
         if (!Files.exists(features)) {

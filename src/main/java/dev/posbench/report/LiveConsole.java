@@ -1,34 +1,25 @@
 package dev.posbench.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.posbench.channel.Pans;
 import io.cucumber.plugin.ConcurrentEventListener;
 import io.cucumber.plugin.event.EventPublisher;
 import io.cucumber.plugin.event.TestCaseStarted;
 import io.cucumber.plugin.event.TestRunFinished;
 import io.cucumber.plugin.event.TestRunStarted;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * What {@code posbench run} prints while it runs: each scenario's row the moment it finishes
  * (numbered, so it is told apart from the summary table at the end), and, on a terminal only, a
  * progress line under them: scenario n of m, the current id, the time so far, and the time left
- * as the last run's durations of the scenarios still to come estimate it. A CI log gets the rows
+ * as the last run's durations of the scenarios still to start estimate it. A CI log gets the rows
  * and no progress line: no carriage returns, no escape codes.
  */
 public final class LiveConsole implements ConcurrentEventListener {
@@ -38,27 +29,31 @@ public final class LiveConsole implements ConcurrentEventListener {
 
     private final PrintWriter out;
     private final boolean progress;
-    /** The names of the scenarios this run will take, as many times as each occurs; empty when unknown. */
-    private final List<String> toCome;
-    private final int total;
-    private final Map<String, Duration> lastRun;
+    /** How many scenarios run at once (benches): the time left is the work left shared among them. */
+    private final int parallel;
     private final Object lock = new Object();
+    /** How long each scenario still to start took last time, in the order they start. */
+    private final java.util.ArrayDeque<Duration> toCome = new java.util.ArrayDeque<>();
+    private int total;
+    /** The scenarios running now: when each started and how long it took last time. */
+    private final java.util.Map<java.util.UUID, Running> running = new java.util.HashMap<>();
+
+    private record Running(Instant since, Duration expected) {}
     private ScheduledExecutorService ticker;
     private Instant started = Instant.now();
     private int done;
     private String current = "";
+    /** Set when the run is over: a tick that was already waiting for the lock must not draw again. */
+    private boolean over;
 
     /**
      * @param progress whether to draw the progress line ({@link #onTerminal()})
-     * @param planned  the scenarios the run will take, by name; empty when it cannot be known
-     * @param lastRun  each scenario's duration in the last run, by name
+     * @param parallel how many scenarios run at once
      */
-    public LiveConsole(PrintWriter out, boolean progress, List<String> planned, Map<String, Duration> lastRun) {
+    public LiveConsole(PrintWriter out, boolean progress, int parallel) {
         this.out = out;
         this.progress = progress;
-        this.toCome = new ArrayList<>(planned);
-        this.total = planned.size();
-        this.lastRun = Map.copyOf(lastRun);
+        this.parallel = Math.max(1, parallel);
     }
 
     /** A person watches: standard output is a terminal, and no CI server said it runs this. */
@@ -69,35 +64,27 @@ public final class LiveConsole implements ConcurrentEventListener {
     }
 
     /**
-     * Each scenario's duration in the Allure results a run left in {@code results} (read before
-     * this run clears them), by name.
+     * The run's scenarios in the order they will start, each with how long it took last time (a
+     * scenario never timed with a typical time): what "n of m" and the time left are counted from.
      */
-    public static Map<String, Duration> durations(Path results) {
-        Map<String, Duration> durations = new HashMap<>();
-        if (!Files.isDirectory(results)) {
-            return durations;
+    public void plan(List<Duration> lastTimes) {
+        synchronized (lock) {
+            toCome.clear();
+            toCome.addAll(lastTimes);
+            total = lastTimes.size();
         }
-        ObjectMapper json = new ObjectMapper();
-        try (Stream<Path> files = Files.list(results)) {
-            for (Path f : files.filter(p -> p.toString().endsWith("-result.json")).toList()) {
-                JsonNode r = json.readTree(f.toFile());
-                long start = r.path("start").asLong(0);
-                long stop = r.path("stop").asLong(0);
-                if (start > 0 && stop >= start) {
-                    durations.put(r.path("name").asText(), Duration.ofMillis(stop - start));
-                }
-            }
-        } catch (IOException e) {
-            return Map.of(); // an estimate only: a results folder that cannot be read gives none
-        }
-        return durations;
     }
 
     @Override
     public void setEventPublisher(EventPublisher publisher) {
         publisher.registerHandlerFor(TestRunStarted.class, e -> runStarted());
-        publisher.registerHandlerFor(TestCaseStarted.class, e -> caseStarted(e.getTestCase().getName(),
-                ScenarioLabels.catalogIdsOfTags(e.getTestCase().getTags())));
+        publisher.registerHandlerFor(TestCaseStarted.class, e -> caseStarted(e.getTestCase().getId(),
+                e.getTestCase().getName(), ScenarioLabels.catalogIdsOfTags(e.getTestCase().getTags())));
+        publisher.registerHandlerFor(io.cucumber.plugin.event.TestCaseFinished.class, e -> {
+            synchronized (lock) {
+                running.remove(e.getTestCase().getId());
+            }
+        });
         publisher.registerHandlerFor(TestRunFinished.class, e -> runFinished());
     }
 
@@ -111,8 +98,11 @@ public final class LiveConsole implements ConcurrentEventListener {
         }
     }
 
-    private void caseStarted(String name, List<String> ids) {
+    private void caseStarted(java.util.UUID id, String name, List<String> ids) {
         synchronized (lock) {
+            // scenarios start in the planned order, whichever bench takes them
+            Duration expected = toCome.pollFirst();
+            running.put(id, new Running(Instant.now(), expected == null ? Duration.ZERO : expected));
             current = ids.isEmpty() ? Pans.maskAll(name) : String.join(",", ids);
             draw();
         }
@@ -122,7 +112,6 @@ public final class LiveConsole implements ConcurrentEventListener {
     public void finished(RunSummary.ScenarioResult scenario) {
         synchronized (lock) {
             done++;
-            toCome.remove(scenario.name());
             clear();
             String counter = total > 0 ? String.format(Locale.ROOT, "[%" + digits(total) + "d/%d] ", done, total)
                     : String.format(Locale.ROOT, "[%d] ", done);
@@ -134,6 +123,7 @@ public final class LiveConsole implements ConcurrentEventListener {
 
     private void runFinished() {
         synchronized (lock) {
+            over = true;
             if (ticker != null) {
                 ticker.shutdownNow();
                 ticker = null;
@@ -150,7 +140,7 @@ public final class LiveConsole implements ConcurrentEventListener {
     }
 
     private void draw() {
-        if (!progress) {
+        if (!progress || over) {
             return;
         }
         out.print("\r\033[K" + progressLine(Duration.between(started, Instant.now())));
@@ -165,7 +155,8 @@ public final class LiveConsole implements ConcurrentEventListener {
 
     /** "scenario 12 of 76  HC-01  elapsed 24 s  about 31 s left" */
     String progressLine(Duration elapsed) {
-        StringBuilder line = new StringBuilder("scenario ").append(Math.min(done + 1, Math.max(total, done + 1)));
+        // once the last has finished there is no next one to number
+        StringBuilder line = new StringBuilder("scenario ").append(total > 0 ? Math.min(done + 1, total) : done + 1);
         if (total > 0) {
             line.append(" of ").append(total);
         }
@@ -177,14 +168,21 @@ public final class LiveConsole implements ConcurrentEventListener {
         return line.toString();
     }
 
-    /** The last run's durations of the scenarios still to come; a scenario it did not take counts as its average. */
+    /**
+     * What the scenarios not yet started took last time, and what the running ones have still to
+     * go by that measure, shared among the benches.
+     */
     private java.util.Optional<Duration> remaining() {
-        if (lastRun.isEmpty() || total == 0) {
+        if (total == 0) {
             return java.util.Optional.empty();
         }
-        Duration average = lastRun.values().stream().reduce(Duration.ZERO, Duration::plus).dividedBy(lastRun.size());
-        return java.util.Optional.of(toCome.stream().map(n -> lastRun.getOrDefault(n, average))
-                .reduce(Duration.ZERO, Duration::plus));
+        Instant now = Instant.now();
+        Duration left = toCome.stream().reduce(Duration.ZERO, Duration::plus);
+        for (Running r : running.values()) {
+            Duration rest = r.expected().minus(Duration.between(r.since(), now));
+            left = rest.isNegative() ? left : left.plus(rest);
+        }
+        return java.util.Optional.of(left.dividedBy(parallel));
     }
 
     private static int digits(int n) {

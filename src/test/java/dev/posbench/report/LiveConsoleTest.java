@@ -10,7 +10,6 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +22,8 @@ class LiveConsoleTest {
     @Test
     void withoutATerminalEachScenarioIsOnePlainLine() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LiveConsole live = new LiveConsole(new PrintWriter(bytes, true, StandardCharsets.UTF_8), false,
-                List.of("a", "b"), Map.of("a", Duration.ofSeconds(2)));
+        LiveConsole live = new LiveConsole(new PrintWriter(bytes, true, StandardCharsets.UTF_8), false, 1);
+        live.plan(List.of(Duration.ofSeconds(2), Duration.ofSeconds(2)));
         live.finished(passed("CV-01", "a", 1500));
         live.finished(new RunSummary.ScenarioResult(List.of("HC-01"), "b", Status.FAILED, Duration.ofMillis(2000),
                 Optional.of(new RunSummary.Failure("expected COMM_TIMEOUT", RunSummary.Cause.TERMINAL))));
@@ -38,21 +37,20 @@ class LiveConsoleTest {
     }
 
     @Test
-    void onATerminalTheProgressLineEstimatesFromTheLastRun() {
+    void onATerminalTheProgressLineEstimatesFromTheLastRunSharedAmongTheBenches() {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        LiveConsole live = new LiveConsole(new PrintWriter(bytes, true, StandardCharsets.UTF_8), true,
-                List.of("a", "b", "c"), Map.of("a", Duration.ofSeconds(2), "b", Duration.ofSeconds(4)));
+        LiveConsole live = new LiveConsole(new PrintWriter(bytes, true, StandardCharsets.UTF_8), true, 2);
+        live.plan(List.of(Duration.ofSeconds(6), Duration.ofSeconds(4), Duration.ofSeconds(2), Duration.ofSeconds(2)));
         live.finished(passed("CV-01", "a", 1500));
         String out = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("\r\033[K"), "the progress line is redrawn in place");
-        // b took 4 s last time; c is new and counts as the average of the last run (3 s)
-        assertEquals("scenario 2 of 3  elapsed 5.0 s  about 7.0 s left", live.progressLine(Duration.ofSeconds(5)));
+        // nothing started yet as far as the console knows: 14 s of work on two benches
+        assertEquals("scenario 2 of 4  elapsed 5.0 s  about 7.0 s left", live.progressLine(Duration.ofSeconds(5)));
     }
 
     @Test
-    void withoutAnEarlierRunThereIsNoEstimate() {
-        LiveConsole live = new LiveConsole(new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true,
-                List.of("a"), Map.of());
-        assertEquals("scenario 1 of 1  elapsed 0.0 s", live.progressLine(Duration.ZERO));
+    void beforeThePlanIsKnownThereIsNoEstimate() {
+        LiveConsole live = new LiveConsole(new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), true, 1);
+        assertEquals("scenario 1  elapsed 0.0 s", live.progressLine(Duration.ZERO));
     }
 }
