@@ -44,7 +44,9 @@ public final class AllureReport {
     /** What an Allure 2 adapter writes into a results directory; nothing else there is ever deleted. */
     private static final Pattern RESULT_FILE = Pattern.compile(
             "[0-9a-fA-F-]+-(result\\.json|container\\.json|attachment(\\..*)?)"
-                    + "|environment\\.properties|executor\\.json|categories\\.json");
+                    + "|environment\\.properties|executor\\.json|categories\\.json"
+                    // the certification summary's place in the report, rewritten by each run
+                    + "|" + Pattern.quote(Certification.CONTAINER) + "|" + Pattern.quote(Certification.ATTACHMENT));
 
     private AllureReport() {}
 

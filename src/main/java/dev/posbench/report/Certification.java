@@ -1,13 +1,12 @@
 package dev.posbench.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.posbench.channel.Pans;
-import io.qameta.allure.FileSystemResultsWriter;
 import io.qameta.allure.model.Attachment;
 import io.qameta.allure.model.FixtureResult;
 import io.qameta.allure.model.Stage;
 import io.qameta.allure.model.Status;
 import io.qameta.allure.model.TestResultContainer;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,6 +40,13 @@ public final class Certification {
 
     public static final String SUMS = "SHA256SUMS";
     public static final String PAGE = "certification.html";
+    /**
+     * The summary's files among the results, named apart from the adapter's (UUIDs): not evidence
+     * but a view of it, so left out of the digests, cleared when a run starts, and not taken along
+     * when the results of several rigs are merged (the merged report gets a summary of its own).
+     */
+    static final String CONTAINER = "posbench-certification-container.json";
+    static final String ATTACHMENT = "posbench-certification-attachment.html";
 
     /** What was under test, where and when. */
     public record Subject(String firmware, String profile, String rig, String posbench, Instant date) {}
@@ -86,7 +92,10 @@ public final class Certification {
             // the results' own files: history/ below them is Allure's input from earlier runs, replaced when generating
             try (Stream<Path> files = Files.list(results)) {
                 for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
-                    evidence.add(digest(reports, f));
+                    String name = f.getFileName().toString();
+                    if (!name.equals(CONTAINER) && !name.equals(ATTACHMENT)) {
+                        evidence.add(digest(reports, f));
+                    }
                 }
             }
             Path junit = reports.resolve("junit.xml");
@@ -128,17 +137,15 @@ public final class Certification {
         List<String> children = new ArrayList<>();
         try (Stream<Path> files = Files.list(results)) {
             for (Path f : files.filter(p -> p.toString().endsWith("-result.json")).sorted().toList()) {
-                children.add(new com.fasterxml.jackson.databind.ObjectMapper().readTree(f.toFile()).path("uuid").asText());
+                children.add(new ObjectMapper().readTree(f.toFile()).path("uuid").asText());
             }
         }
         if (children.isEmpty()) {
             return;
         }
-        FileSystemResultsWriter writer = new FileSystemResultsWriter(results);
-        String source = UUID.randomUUID() + "-attachment.html";
-        writer.write(source, new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
+        Files.writeString(results.resolve(ATTACHMENT), html, StandardCharsets.UTF_8);
         long millis = date.toEpochMilli();
-        writer.write(new TestResultContainer()
+        TestResultContainer container = new TestResultContainer()
                 .setUuid(UUID.randomUUID().toString())
                 .setName("certification summary")
                 .setChildren(children)
@@ -148,7 +155,17 @@ public final class Certification {
                         .setStatus(Status.PASSED).setStage(Stage.FINISHED)
                         .setStart(millis).setStop(millis)
                         .setAttachments(List.of(new Attachment().setName("certification summary")
-                                .setType("text/html").setSource(source))))));
+                                .setType("text/html").setSource(ATTACHMENT)))));
+        // Allure's own writer, for Allure's own form of the model; it names the file by the UUID, so it
+        // writes beside the results and the file moves in under the summary's fixed name
+        Path scratch = Files.createTempDirectory(results.toAbsolutePath().getParent(), ".certification");
+        try {
+            new io.qameta.allure.FileSystemResultsWriter(scratch).write(container);
+            Files.move(scratch.resolve(container.getUuid() + "-container.json"), results.resolve(CONTAINER),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(scratch);
+        }
     }
 
     private static Digest digest(Path reports, Path file) throws IOException {

@@ -110,11 +110,18 @@ class CertificationTest {
         Certification.write(reports, results, catalog, features, SUBJECT);
         try (Stream<Path> files = Files.list(results)) {
             List<Path> containers = files.filter(p -> p.toString().endsWith("-container.json")).toList();
-            assertEquals(1, containers.size());
+            assertEquals(List.of(results.resolve(Certification.CONTAINER)), containers);
             String container = Files.readString(containers.getFirst());
             assertTrue(container.contains("\"children\":[\"1\",\"2\",\"3\"]"), container);
             assertTrue(container.contains("\"type\":\"text/html\""), container);
+            assertTrue(container.contains("\"source\":\"" + Certification.ATTACHMENT + "\""), container);
         }
+        // a second run's summary takes the place of the first one's, and the digests still verify
+        Files.writeString(results.resolve("4-result.json"), "{\"uuid\":\"4\",\"name\":\"x\",\"status\":\"passed\"}");
+        Certification.write(reports, results, catalog, features, SUBJECT);
+        assertTrue(Files.readString(results.resolve(Certification.CONTAINER)).contains("\"4\""));
+        assertTrue(Files.readAllLines(reports.resolve(Certification.SUMS)).stream()
+                .noneMatch(l -> l.contains("posbench-certification")), "the report's view of the summary is no evidence");
     }
 
     private int sha256sumCheck() throws Exception {
