@@ -40,6 +40,11 @@ public final class Benches implements AutoCloseable {
         return benches;
     }
 
+    /** The bench started first: what the terminal said of itself there holds for the run (every bench runs the same program). */
+    public Bench first() {
+        return first;
+    }
+
     /** How many benches the run may use at most. */
     public int max() {
         return max;

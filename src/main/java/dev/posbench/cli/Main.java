@@ -11,11 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code posbench}: the command line. The launcher script finds the JDK and builds; this runs the verbs. */
-@Command(name = "posbench", mixinStandardHelpOptions = true, version = "posbench 0.1.0",
+@Command(name = "posbench", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Hardware-in-the-loop test bench for card-payment terminals.",
         subcommands = {RunCommand.class, Main.Check.class, CatalogCommand.class, MergeCommand.class, BenchmarkCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
+
+    /** What this build of posbench calls itself, in --version and in every report. */
+    public static final String VERSION = "posbench 0.1.0";
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.posbench.BadInputException;
 import dev.posbench.report.AllureReport;
+import dev.posbench.report.RunEvidence;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
@@ -111,7 +112,8 @@ final class MergeCommand implements Callable<Integer> {
                 reports.resolve("scenario-times.tsv"));
         PrintWriter print = spec.commandLine().getOut();
         int failed = summarize(merged, print);
-        Path index = noHtml ? null : AllureReport.generate(out, reports.resolve("allure-report"), allureHome);
+        // the shelf's report: its certification summary, and the history carried from the last merge
+        Path index = RunEvidence.publish(reports, out, noHtml ? null : allureHome);
         print.println("report: " + (index == null ? "not generated" : index.toAbsolutePath()));
         return failed == 0 ? ExitCode.PASSED : ExitCode.FAILED;
     }

@@ -2,9 +2,12 @@ package dev.posbench.cli;
 
 import dev.posbench.BadInputException;
 import dev.posbench.Interruption;
+import dev.posbench.bench.Bench;
 import dev.posbench.bench.Benches;
 import dev.posbench.config.BenchConfig;
 import dev.posbench.report.AllureReport;
+import dev.posbench.report.LiveConsole;
+import dev.posbench.report.RunEvidence;
 import dev.posbench.report.RunSummary;
 import dev.posbench.report.WrittenFiles;
 import dev.posbench.steps.BenchLabels;
@@ -133,34 +136,43 @@ final class RunCommand implements Callable<Integer> {
                 .build(cucumberOptions());
         String rig = rigName();
 
-        RunSummary summary = new RunSummary();
         AtomicReference<Benches> running = new AtomicReference<>();
         try (Interruption.Watch watch = Interruption.watch(why -> Optional.ofNullable(running.get())
                 .ifPresent(b -> b.interrupt(why)))) {
-            return run(loaded, options, schedule, count, rig, part, summary, running);
+            return run(loaded, options, schedule, new Plan(count, rig, part), running);
         }
     }
 
-    private int run(BenchConfig loaded, RuntimeOptions options, Schedule schedule, int count, String rig,
-                    Schedule.Shard part, RunSummary summary, AtomicReference<Benches> running) {
+    /** How this run is laid out: its benches, the rig's name, its part of the scenarios. */
+    private record Plan(int benches, String rig, Schedule.Shard part) {}
+
+    private int run(BenchConfig loaded, RuntimeOptions options, Schedule schedule, Plan plan,
+                    AtomicReference<Benches> running) {
+        int count = plan.benches();
+        String rig = plan.rig();
         Path results = reports.resolve("allure-results");
         RunSummary.Result result;
+        RunSummary summary;
         Optional<String> gone;
         try (Benches started = Benches.start(loaded, new LinkedHashSet<>(simDefects), count)) {
             running.set(started);
             // a signal while the first bench was starting found nothing to stop yet
             Interruption.signal().ifPresent(started::interrupt);
+            LiveConsole live = new LiveConsole(out(), LiveConsole.onTerminal(), count);
+            schedule.onPlan(live::plan);
+            summary = new RunSummary(live::finished);
             // Results start empty only once the benches are up: a run that cannot start keeps the last report whole.
-            AllureLifecycle lifecycle = AllureReport.prepareResults(results);
-            AllureReport.writeEnvironment(results, environment(loaded, rig, count, part));
+            AllureLifecycle lifecycle = AllureReport.prepareResults(results, loaded.profile().name());
             try (AllureReport.Binding evidence = AllureReport.bind(lifecycle);
                     BenchRun run = BenchRun.attach(started, rig)) {
                 Runtime.builder()
                         .withRuntimeOptions(options)
                         .withClassLoader(() -> RunCommand.class.getClassLoader())
-                        .withAdditionalPlugins(summary, schedule, new AllureCucumber7Jvm(lifecycle), new BenchLabels())
+                        .withAdditionalPlugins(summary, live, schedule, new AllureCucumber7Jvm(lifecycle), new BenchLabels())
                         .build()
                         .run();
+                // after the run: by now the terminal has said which firmware it runs
+                AllureReport.writeEnvironment(results, environment(loaded, rig, count, plan.part(), started.first()));
             } catch (FeatureParserException e) {
                 throw new BadInputException("features", e.getMessage());
             }
@@ -172,11 +184,11 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         schedule.save(reports.resolve("scenario-times.tsv"));
-        Path index = noHtml ? null : AllureReport.generate(results, reports.resolve("allure-report"), allureHome);
-        out().print(result.render(index));
-        out().flush();
         // Cucumber's JUnit formatter writes messages as they were thrown: mask them as every other piece of evidence
         WrittenFiles.maskPans(reports.resolve("junit.xml"));
+        Path index = RunEvidence.publish(reports, results, noHtml ? null : allureHome);
+        out().print(result.render(index));
+        out().flush();
         List<String> leaks = WrittenFiles.panLeaks(reports, loaded.pans());
         if (!leaks.isEmpty()) {
             out().println("INV-2 violated in what this run wrote:\n  " + String.join("\n  ", leaks));
@@ -275,8 +287,9 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, String> environment(BenchConfig loaded, String rig, int count, Schedule.Shard part) {
+    private Map<String, String> environment(BenchConfig loaded, String rig, int count, Schedule.Shard part, Bench bench) {
         Map<String, String> env = new LinkedHashMap<>();
+        env.put("posbench", Main.VERSION);
         env.put("rig", rig + " (" + loaded.rig().kind().name().toLowerCase()
                 + (count > 1 ? ", " + count + " benches" : "") + ")");
         if (part.count() > 1) {
@@ -284,6 +297,8 @@ final class RunCommand implements Callable<Integer> {
         }
         env.put("terminal", loaded.profile().name());
         env.put("profile", loaded.profile().file().toString());
+        env.put("firmware", bench.program().flatMap(p -> p.firmware()).orElse("not reported by the terminal"));
+        env.put("host dialect", "ISO 8583 fields as JSON over HTTP");
         env.put("cards", String.valueOf(loaded.deck().cards().size()));
         if (!simDefects.isEmpty() || !loaded.rig().simDefects().isEmpty()) {
             var all = new LinkedHashSet<>(loaded.rig().simDefects());

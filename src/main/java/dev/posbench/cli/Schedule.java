@@ -67,6 +67,8 @@ final class Schedule implements PickleOrder, ConcurrentEventListener {
     private final Map<String, Duration> last;
     private final Shard shard;
     private final Map<String, Duration> measured = new ConcurrentHashMap<>();
+    /** Told the run's scenarios, in the order they will start, with how long each took last time. */
+    private java.util.function.Consumer<List<Duration>> planListener = plan -> { };
 
     Schedule(Path timesFile, Shard shard) {
         this.shard = shard;
@@ -95,8 +97,19 @@ final class Schedule implements PickleOrder, ConcurrentEventListener {
         return keys.stream().map(this::expected).reduce(Duration.ZERO, Duration::plus);
     }
 
+    /** Tells {@code listener} the run's plan once Cucumber has asked for the order (the live console's estimate). */
+    void onPlan(java.util.function.Consumer<List<Duration>> listener) {
+        this.planListener = listener;
+    }
+
     @Override
     public List<Pickle> orderPickles(List<Pickle> pickles) {
+        List<Pickle> ordered = order(pickles);
+        planListener.accept(ordered.stream().map(p -> expected(key(p))).toList());
+        return ordered;
+    }
+
+    private List<Pickle> order(List<Pickle> pickles) {
         List<Pickle> longestFirst = new ArrayList<>(pickles);
         longestFirst.sort(Comparator.comparing((Pickle p) -> expected(key(p))).reversed()
                 .thenComparing((Pickle p) -> key(p)));

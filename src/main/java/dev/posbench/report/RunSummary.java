@@ -67,8 +67,18 @@ public final class RunSummary implements ConcurrentEventListener {
     private SlowStep slowest;
     private volatile Result result;
 
+    /** Told of each scenario as it finishes (the live console), on the thread that finished it. */
+    private final java.util.function.Consumer<ScenarioResult> eachFinished;
+
     /** Cucumber's way in: a plugin named by class with no argument is built with this constructor. */
-    public RunSummary() {}
+    public RunSummary() {
+        this(s -> { });
+    }
+
+    /** A summary that also hands each scenario's result to {@code eachFinished} the moment it is known. */
+    public RunSummary(java.util.function.Consumer<ScenarioResult> eachFinished) {
+        this.eachFinished = eachFinished;
+    }
 
     /**
      * Opens the capture the next run's summary is delivered to.
@@ -126,6 +136,7 @@ public final class RunSummary implements ConcurrentEventListener {
                 .map(m -> m.group(1))
                 .distinct()
                 .toList();
+        ScenarioResult recorded;
         synchronized (lock) {
             Optional<Failure> failure = switch (result.getStatus()) {
                 case SKIPPED -> Optional.ofNullable(result.getError())
@@ -141,9 +152,10 @@ public final class RunSummary implements ConcurrentEventListener {
                 // told to stop: what did not pass was cut short or never begun, and is no verdict
                 failure = Optional.of(new Failure(failure.get().message(), Cause.INTERRUPTED));
             }
-            finished.add(new Recorded(testCase.getUri().toString(), testCase.getLocation().getLine(),
-                    new ScenarioResult(ids, testCase.getName(), result.getStatus(), result.getDuration(), failure)));
+            recorded = new ScenarioResult(ids, testCase.getName(), result.getStatus(), result.getDuration(), failure);
+            finished.add(new Recorded(testCase.getUri().toString(), testCase.getLocation().getLine(), recorded));
         }
+        eachFinished.accept(recorded);
     }
 
     private void runFinished(TestRunFinished event) {
@@ -368,14 +380,10 @@ public final class RunSummary implements ConcurrentEventListener {
             }
             int outcomeWidth = scenarios.stream().mapToInt(s -> outcome(s).length()).max().orElse(0);
             outcomeWidth = Math.max(outcomeWidth, "OUTCOME".length());
-            String row = "%-" + idWidth + "s  %-" + outcomeWidth + "s  %7s  %s%n";
-            String indent = " ".repeat(idWidth + 2 + outcomeWidth + 2 + 7 + 2);
-            out.append(String.format(Locale.ROOT, row, "PATH", "OUTCOME", "TIME", "SCENARIO"));
+            out.append(String.format(Locale.ROOT, "%-" + idWidth + "s  %-" + outcomeWidth + "s  %7s  %s%n",
+                    "PATH", "OUTCOME", "TIME", "SCENARIO"));
             for (ScenarioResult s : scenarios) {
-                out.append(String.format(Locale.ROOT, row, ids(s), outcome(s), time(s.duration()), s.name()));
-                if (!s.badInput() && !s.brokenProgram()) {
-                    s.failure().ifPresent(f -> out.append(indent).append(f.message()).append('\n'));
-                }
+                out.append(row(s, idWidth, outcomeWidth));
             }
             if (scenarios.isEmpty()) {
                 out.append("(no scenario ran)\n");
@@ -409,6 +417,20 @@ public final class RunSummary implements ConcurrentEventListener {
             return out.toString();
         }
 
+        /**
+         * One scenario as the summary shows it: its ids, outcome, time and name in columns this
+         * wide, and under a failure of the terminal its first line. The live console prints the same.
+         */
+        public static String row(ScenarioResult s, int idWidth, int outcomeWidth) {
+            StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                    "%-" + idWidth + "s  %-" + outcomeWidth + "s  %7s  %s%n", ids(s), outcome(s), time(s.duration()), s.name()));
+            if (!s.badInput() && !s.brokenProgram()) {
+                String indent = " ".repeat(idWidth + 2 + outcomeWidth + 2 + 7 + 2);
+                s.failure().ifPresent(f -> out.append(indent).append(f.message()).append('\n'));
+            }
+            return out.toString();
+        }
+
         private static String ids(ScenarioResult s) {
             return s.pathIds().isEmpty() ? "-" : String.join(",", s.pathIds());
         }
@@ -429,7 +451,7 @@ public final class RunSummary implements ConcurrentEventListener {
             return s.badInput() ? "BAD INPUT" : s.status().name();
         }
 
-        private static String time(Duration d) {
+        static String time(Duration d) {
             long millis = d.toMillis();
             if (millis < 60_000) {
                 return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);

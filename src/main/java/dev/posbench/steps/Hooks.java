@@ -1,6 +1,11 @@
 package dev.posbench.steps;
 
+import dev.posbench.bank.FakeBank.Exchange;
 import dev.posbench.report.Evidence;
+import dev.posbench.report.Timeline;
+import dev.posbench.report.TimelineSvg;
+import java.util.ArrayList;
+import java.util.List;
 import io.cucumber.java.After;
 import io.cucumber.java.Before;
 
@@ -38,10 +43,29 @@ public final class Hooks {
         if (scenario.transcriptStart == null) {
             return; // the scenario never got a bench to begin with
         }
+        List<Exchange> exchanges = exchanges();
+        Timeline timeline = timeline(exchanges);
+        Evidence.attachSvg("timeline", TimelineSvg.render(timeline, "rig, terminal and bank on one clock"));
+        Evidence.attachText("timeline (text)", timeline.text());
         Evidence.attachText("serial transcript", scenario.transcript().render(scenario.transcriptStart));
         Evidence.attachText("bank journal", scenario.bench.bank().renderJournal());
+        Evidence.bankMessages(exchanges);
         Evidence.attachText("actuation log", scenario.bench.rig().log().render(scenario.actuationStart));
         scenario.bench.program().ifPresent(p ->
                 Evidence.attachText("terminal program output", p.outputSince(scenario.programStart)));
+    }
+
+    /** The whole scenario's exchanges: a step that set the bank back to normal emptied its journal. */
+    private List<Exchange> exchanges() {
+        List<Exchange> exchanges = new ArrayList<>(scenario.earlierExchanges);
+        exchanges.addAll(scenario.bench.bank().journal());
+        return exchanges;
+    }
+
+    private Timeline timeline(List<Exchange> exchanges) {
+        return Timeline.of(scenario.bench.rig().log().rowsSince(scenario.actuationStart),
+                scenario.transcript().linesSince(scenario.transcriptStart),
+                scenario.transcript().chunksSince(scenario.transcriptStart),
+                scenario.profile().serial().charset(), exchanges);
     }
 }
