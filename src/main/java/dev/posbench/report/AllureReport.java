@@ -89,7 +89,17 @@ public final class AllureReport {
         return lifecycle;
     }
 
-    private static final InheritableThreadLocal<AllureLifecycle> BOUND = new InheritableThreadLocal<>();
+    /** A run's lifecycle, while the run lasts: threads started during it inherit it, and must not outlive it. */
+    private static final class Bound {
+        final AllureLifecycle lifecycle;
+        volatile boolean open = true;
+
+        Bound(AllureLifecycle lifecycle) {
+            this.lifecycle = lifecycle;
+        }
+    }
+
+    private static final InheritableThreadLocal<Bound> BOUND = new InheritableThreadLocal<>();
 
     /**
      * Makes {@code lifecycle} the one evidence goes to on this thread and the threads it starts
@@ -97,14 +107,19 @@ public final class AllureReport {
      * one per JVM; a binding is what lets two runs in one JVM write their results side by side.
      */
     public static Binding bind(AllureLifecycle lifecycle) {
-        BOUND.set(lifecycle);
-        return BOUND::remove;
+        Bound bound = new Bound(lifecycle);
+        BOUND.set(bound);
+        return () -> {
+            // a pool thread started during the run keeps what it inherited: closed, it no longer counts
+            bound.open = false;
+            BOUND.remove();
+        };
     }
 
-    /** The lifecycle evidence goes to on this thread: the bound one, else Allure's own. */
+    /** The lifecycle evidence goes to on this thread: the bound one while its run lasts, else Allure's own. */
     static AllureLifecycle lifecycle() {
-        AllureLifecycle bound = BOUND.get();
-        return bound != null ? bound : Allure.getLifecycle();
+        Bound bound = BOUND.get();
+        return bound != null && bound.open ? bound.lifecycle : Allure.getLifecycle();
     }
 
     /** A lifecycle bound to a thread; closing it unbinds it. */

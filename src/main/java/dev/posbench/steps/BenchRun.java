@@ -26,6 +26,8 @@ public final class BenchRun implements AutoCloseable {
     private final Benches benches;
     private final Map<Thread, Bench> taken = new ConcurrentHashMap<>();
     private final String rig;
+    /** A pool thread started during the run inherits it; once the run is over it must not count. */
+    private volatile boolean open = true;
 
     private BenchRun(Benches benches, String rig) {
         this.benches = benches;
@@ -38,7 +40,7 @@ public final class BenchRun implements AutoCloseable {
      * @param rig the rig's name in the evidence (its lane when results of several rigs are merged)
      */
     public static BenchRun attach(Benches benches, String rig) {
-        if (CURRENT.get() != null) {
+        if (CURRENT.get() != null && CURRENT.get().open) {
             throw new IllegalStateException("this thread already runs on a bench: one run at a time per thread");
         }
         BenchRun run = new BenchRun(benches, rig);
@@ -48,6 +50,7 @@ public final class BenchRun implements AutoCloseable {
 
     @Override
     public void close() {
+        open = false;
         CURRENT.remove();
     }
 
@@ -68,7 +71,7 @@ public final class BenchRun implements AutoCloseable {
 
     private static BenchRun run() {
         BenchRun run = CURRENT.get();
-        if (run == null) {
+        if (run == null || !run.open) {
             throw new IllegalStateException("posbench steps run inside `posbench run`, which starts the bench");
         }
         return run;
