@@ -25,6 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -53,12 +54,8 @@ final class MergeCommand implements Callable<Integer> {
             description = "Where the merged results and report go (default: ${DEFAULT-VALUE}).")
     Path reports;
 
-    @Option(names = "--no-html", description = "Write the merged Allure results only, not the HTML report.")
-    boolean noHtml;
-
-    @Option(names = "--allure-home", paramLabel = "DIR", defaultValue = "target/allure/allure-2.34.0",
-            description = "The Allure command line that renders the HTML report (default: ${DEFAULT-VALUE}).")
-    Path allureHome;
+    @Mixin
+    HtmlReportOptions html = new HtmlReportOptions();
 
     @Spec
     CommandSpec spec;
@@ -73,10 +70,7 @@ final class MergeCommand implements Callable<Integer> {
             throw new BadInputException("merge " + inputs.stream().map(Path::toString)
                     .collect(java.util.stream.Collectors.joining(" ")), "a folder is given twice");
         }
-        if (!noHtml && !Files.isExecutable(allureHome.resolve("bin/allure"))) {
-            throw new BadInputException(allureHome + " (--allure-home)",
-                    "no Allure command line there; `./posbench` builds it into target/allure, or pass --no-html");
-        }
+        Path allureHome = html.allureHomeChecked();
         Path out = reports.resolve("allure-results");
         AllureReport.prepareResults(out);
         ObjectMapper json = new ObjectMapper();
@@ -113,7 +107,7 @@ final class MergeCommand implements Callable<Integer> {
         PrintWriter print = spec.commandLine().getOut();
         int failed = summarize(merged, print);
         // the shelf's report: its certification summary, and the history carried from the last merge
-        Path index = RunEvidence.publish(reports, out, noHtml ? null : allureHome);
+        Path index = RunEvidence.publish(reports, out, allureHome);
         print.println("report: " + (index == null ? "not generated" : index.toAbsolutePath()));
         return failed == 0 ? ExitCode.PASSED : ExitCode.FAILED;
     }

@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -76,12 +77,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Where the Allure results and HTML report go (default: ${DEFAULT-VALUE}).")
     Path reports;
 
-    @Option(names = "--no-html", description = "Write the Allure results only, not the HTML report.")
-    boolean noHtml;
-
-    @Option(names = "--allure-home", paramLabel = "DIR", defaultValue = "target/allure/allure-2.34.0",
-            description = "The Allure command line that renders the HTML report (default: ${DEFAULT-VALUE}).")
-    Path allureHome;
+    @Mixin
+    HtmlReportOptions html = new HtmlReportOptions();
 
     @Option(names = "--benches", paramLabel = "N",
             description = "Simulated benches side by side, each with its own serial cable, bank, terminal program and "
@@ -125,10 +122,7 @@ final class RunCommand implements Callable<Integer> {
                 throw new BadInputException(f + " (--features)", "no such feature file or folder");
             }
         }
-        if (!noHtml && !Files.isExecutable(allureHome.resolve("bin/allure"))) {
-            throw new BadInputException(allureHome + " (--allure-home)",
-                    "no Allure command line there; `./posbench` builds it into target/allure, or pass --no-html");
-        }
+        html.allureHomeChecked(); // before any pin moves: a report that cannot be made is bad input now
         Schedule.Shard part = shard == null ? Schedule.Shard.WHOLE : Schedule.Shard.parse(shard);
         int count = benchCount(loaded);
         Schedule schedule = new Schedule(times != null ? times : reports.resolve("scenario-times.tsv"), part);
@@ -186,7 +180,7 @@ final class RunCommand implements Callable<Integer> {
         schedule.save(reports.resolve("scenario-times.tsv"));
         // Cucumber's JUnit formatter writes messages as they were thrown: mask them as every other piece of evidence
         WrittenFiles.maskPans(reports.resolve("junit.xml"));
-        Path index = RunEvidence.publish(reports, results, noHtml ? null : allureHome);
+        Path index = RunEvidence.publish(reports, results, html.allureHomeChecked());
         out().print(result.render(index));
         out().flush();
         List<String> leaks = WrittenFiles.panLeaks(reports, loaded.pans());
