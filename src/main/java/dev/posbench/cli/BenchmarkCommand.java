@@ -10,9 +10,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,8 +85,8 @@ final class BenchmarkCommand implements Callable<Integer> {
                                 + "%.1f s, overhead ratio (wall / waits) %.2f", secs(wall), secs(waited),
                         secs(wall) / Math.max(0.001, secs(waited))));
                 out.println(String.format(Locale.ROOT, "peak memory after the single-bench run: posbench process RSS %d MB "
-                        + "(VmHWM), Java heap used at most %d MB; each terminal program is a process of its own",
-                        peakRssKb() / 1024, peakHeapBytes() / (1024 * 1024)));
+                        + "(VmHWM: the JVM with its bank, Cucumber and Allure); each terminal program is a process of its own",
+                        peakRssKb() / 1024));
             }
             rows.add(String.format(Locale.ROOT, "%d bench%s: wall %.1f s%s, exit %d", benches, benches == 1 ? "" : "es",
                     secs(wall), single == null || benches == 1 ? ""
@@ -167,13 +164,5 @@ final class BenchmarkCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static long peakHeapBytes() {
-        return ManagementFactory.getMemoryPoolMXBeans().stream()
-                .filter(p -> p.getType() == MemoryType.HEAP)
-                .map(MemoryPoolMXBean::getPeakUsage)
-                .mapToLong(u -> u == null ? 0 : u.getUsed())
-                .sum();
     }
 }
