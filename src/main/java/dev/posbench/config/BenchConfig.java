@@ -7,6 +7,7 @@ import dev.posbench.cards.TestCard;
 import dev.posbench.cards.TestCard.ChipBehaviour;
 import dev.posbench.cards.TestCard.StripeCondition;
 import dev.posbench.cards.TestCard.Technology;
+import dev.posbench.channel.FrameFormat;
 import dev.posbench.channel.Key;
 import dev.posbench.rig.RigSpec;
 import dev.posbench.sim.TerminalCommand;
@@ -237,8 +238,58 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
         }
         return new TerminalProfile(f.file(), f.text("name"),
                 new TerminalProfile.Serial(serial.integer("baud", 50, 4_000_000), serial.integer("dataBits", 5, 8),
-                        serial.choice("parity", TerminalProfile.Parity.class), serial.integer("stopBits", 1, 2), charset),
-                saleStart, timeouts, capabilities, outcomes);
+                        serial.choice("parity", TerminalProfile.Parity.class), serial.integer("stopBits", 1, 2), charset,
+                        link(serial)),
+                saleStart, timeouts, capabilities, outcomes, silentPrompts(f, timeouts));
+    }
+
+    /** {@code serial.link}: lines (a text console, the default) or frames, with the knobs in {@code serial.frame}. */
+    private static TerminalProfile.Link link(YamlFile serial) {
+        String link = serial.optionalText("link").orElse("lines");
+        return switch (link) {
+            case "lines" -> new TerminalProfile.Link.Lines();
+            case "frames" -> {
+                YamlFile frame = serial.child("frame");
+                try {
+                    yield new TerminalProfile.Link.Frames(FrameFormat.parse(frame::optionalText));
+                } catch (IllegalArgumentException e) {
+                    String msg = e.getMessage();
+                    int colon = msg.indexOf(": ");
+                    throw colon > 0 ? frame.error(msg.substring(0, colon), msg.substring(colon + 2)) : frame.error(msg);
+                }
+            }
+            default -> throw serial.error("link", "\"" + link + "\" should be lines or frames");
+        };
+    }
+
+    /**
+     * {@code silentPrompts}: prompts the terminal does not send on its serial port, each with the
+     * time a step waits before it takes the terminal to be showing it.
+     */
+    private static Map<Outcome, java.time.Duration> silentPrompts(YamlFile f, TerminalProfile.Timeouts timeouts) {
+        Map<Outcome, java.time.Duration> silent = new EnumMap<>(Outcome.class);
+        if (!f.has("silentPrompts")) {
+            return silent;
+        }
+        YamlFile p = f.child("silentPrompts");
+        for (String name : p.fieldNames()) {
+            Outcome o = TerminalProfile.SILENT_ABLE.stream().filter(x -> x.name().equals(name)).findFirst()
+                    .orElseThrow(() -> p.error(name, "only the prompts " + TerminalProfile.SILENT_ABLE.stream()
+                            .map(Enum::name).sorted().toList() + " can be silent: idle, remove card and every result"
+                            + " say where a transaction ended"));
+            java.time.Duration d = p.duration(name);
+            java.time.Duration limit = switch (o) {
+                case PRESENT_CARD -> timeouts.presentCard();
+                case ENTER_PIN -> timeouts.pinEntry();
+                default -> timeouts.otpEntry();
+            };
+            if (d.isZero() || d.compareTo(limit) >= 0) {
+                throw p.error(name, d.toMillis() + " ms: the wait must be positive and shorter than the terminal's own"
+                        + " timer for that prompt (" + limit.toMillis() + " ms), or the prompt is gone before the step acts");
+            }
+            silent.put(o, d);
+        }
+        return silent;
     }
 
     /** {@code capabilities.cardReaders}; a terminal that does not say reads every way. */

@@ -21,16 +21,60 @@ public record TerminalProfile(
         SaleStart sale,
         Timeouts timeouts,
         Capabilities capabilities,
-        Map<Outcome, Pattern> outcomes) {
+        Map<Outcome, Pattern> outcomes,
+        Map<Outcome, Duration> silentPrompts) {
 
     public TerminalProfile {
         outcomes = Map.copyOf(outcomes);
+        silentPrompts = Map.copyOf(silentPrompts);
+        for (Outcome o : silentPrompts.keySet()) {
+            if (!SILENT_ABLE.contains(o)) {
+                throw new IllegalArgumentException(o + " cannot be a silent prompt");
+            }
+        }
     }
+
+    /**
+     * The prompts a terminal may keep off its serial port: they only invite the cardholder to act.
+     * Idle, "remove card" and every result stay visible: they say where a transaction ended.
+     */
+    public static final Set<Outcome> SILENT_ABLE = Set.of(Outcome.PRESENT_CARD, Outcome.ENTER_PIN, Outcome.ENTER_OTP);
 
     public enum Parity { NONE, EVEN, ODD }
 
-    /** Line settings of the terminal's serial port, and the character set of its texts. */
-    public record Serial(int baud, int dataBits, Parity parity, int stopBits, Charset charset) {}
+    /** Line settings of the terminal's serial port, the character set of its texts, and how its bytes become messages. */
+    public record Serial(int baud, int dataBits, Parity parity, int stopBits, Charset charset, Link link) {
+
+        /** A plain text console. */
+        public Serial(int baud, int dataBits, Parity parity, int stopBits, Charset charset) {
+            this(baud, dataBits, parity, stopBits, charset, new Link.Lines());
+        }
+
+        /** The decoder this link is read with: a fresh one, since it keeps what is in flight. */
+        public LinkDecoder decoder() {
+            return switch (link) {
+                case Link.Lines l -> new LineDecoder(charset);
+                case Link.Frames(dev.posbench.channel.FrameFormat format) -> new FrameDecoder(format, charset);
+            };
+        }
+    }
+
+    /** How the terminal's serial bytes are cut into messages. */
+    public sealed interface Link {
+        /** A text console: one message per line. */
+        record Lines() implements Link {}
+
+        /** A framed ECR protocol: one message per frame. */
+        record Frames(dev.posbench.channel.FrameFormat format) implements Link {}
+    }
+
+    /**
+     * How long a step waits, with nothing to see, before it takes the terminal to be showing this
+     * prompt; empty when the terminal shows it on its serial port.
+     */
+    public java.util.Optional<Duration> settleTime(Outcome prompt) {
+        return java.util.Optional.ofNullable(silentPrompts.get(prompt));
+    }
 
     /** How the bench starts a sale: a command on the serial line (an ECR), or keys on the keypad. */
     public sealed interface SaleStart {
