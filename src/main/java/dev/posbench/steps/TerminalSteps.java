@@ -57,7 +57,7 @@ public final class TerminalSteps {
 
     @Then("the terminal shows {outcome}")
     public void shows(Outcome outcome) {
-        scenario.awaitOutcome(outcome);
+        scenario.awaitShown(outcome);
     }
 
     /**
@@ -90,6 +90,12 @@ public final class TerminalSteps {
 
     @Then("the terminal never showed {outcome}")
     public void neverShowed(Outcome outcome) {
+        if (scenario.profile().settleTime(outcome).isPresent()) {
+            // what the terminal never sends cannot prove anything by its absence
+            scenario.notApplicable = true;
+            throw new NotApplicable("not applicable: the scenario checks that the terminal never sent " + outcome
+                    + ", and " + scenario.profile().file() + " says it never sends it (silentPrompts." + outcome + ")");
+        }
         Optional<Line> line = scenario.shown(outcome);
         if (line.isPresent()) {
             throw new AssertionError("the terminal showed " + scenario.describe(outcome) + " at "

@@ -1,0 +1,34 @@
+package dev.posbench.emulator;
+
+import dev.posbench.channel.FrameFormat;
+import java.io.OutputStream;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How the reference terminal's serial port is set up, from the same profile the bench reads: plain
+ * lines or ECR frames, and which prompts it keeps to its display ({@code silentPrompts}), as many
+ * real terminals do that send only results to the cash register.
+ *
+ * @param frames        the ECR framing; empty for the plain-text console
+ * @param silentPrompts canonical names of the prompts not sent: PRESENT_CARD, ENTER_PIN, ENTER_OTP
+ */
+record Console(Optional<FrameFormat> frames, Set<String> silentPrompts) {
+
+    static final Console PLAIN = new Console(Optional.empty(), Set.of());
+
+    Console {
+        silentPrompts = Set.copyOf(silentPrompts);
+    }
+
+    ConsoleLink link(OutputStream out) {
+        return frames.<ConsoleLink>map(f -> new ConsoleLink.Frames(f, out)).orElseGet(() -> new ConsoleLink.Lines(out));
+    }
+
+    /** Whether this screen stays off the serial port: a silent prompt, or the digits typed into it. */
+    boolean silent(Screen screen) {
+        return (silentPrompts.contains("PRESENT_CARD") && screen.en().startsWith("PRESENT CARD"))
+                || (silentPrompts.contains("ENTER_PIN") && (screen.equals(Screen.ENTER_PIN) || screen.en().startsWith("PIN: ")))
+                || (silentPrompts.contains("ENTER_OTP") && (screen.equals(Screen.ENTER_OTP) || screen.en().startsWith("CODE: ")));
+    }
+}
