@@ -149,7 +149,8 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
                 actuator(gpio.child("power")),
                 new RigSpec.Keys(pins, keys.millis("pressMs")),
                 gpio.integer("emergencyStop", 0, 63),
-                defects);
+                defects,
+                safety(gpio, selector, swipe, keys, keyPins.fieldNames()));
         if (kind == RigSpec.Kind.PI && spec.serialPort().isBlank()) {
             throw f.error("serial.port", "missing: a Pi rig needs the terminal's serial device, e.g. /dev/ttyUSB0");
         }
@@ -162,7 +163,90 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
         if (seen.contains(spec.emergencyStop())) {
             throw gpio.error("emergencyStop", "pin " + spec.emergencyStop() + " is also an output");
         }
+        seen.add(spec.emergencyStop());
+        for (int pin : spec.safety().sensors().pins()) {
+            if (!seen.add(pin)) {
+                throw gpio.error("sensors", "pin " + pin + " is also an output, the emergency stop or another sensor");
+            }
+        }
         return spec;
+    }
+
+    /**
+     * How the outputs are wired and kept safe: each mechanism's {@code activeLevel} and
+     * {@code safeLevel} (high or low; the safe level defaults to the inactive one), its optional
+     * {@code maxOnMs}, {@code gpio.safeOrder}, the selector's travel, the keys' release gap, sensors.
+     */
+    private static RigSpec.Safety safety(YamlFile gpio, List<Integer> selector, YamlFile swipe, YamlFile keys,
+            Iterable<String> keyLabels) {
+        Map<Integer, RigSpec.Level> levels = new HashMap<>();
+        Map<Integer, java.time.Duration> maxOn = new HashMap<>();
+        RigSpec.Level selectorLevel = level(gpio, "cardSelectorActiveLevel", "cardSelectorSafeLevel");
+        selector.forEach(pin -> levels.put(pin, selectorLevel));
+        for (YamlFile section : List.of(swipe, gpio.child("insert"), gpio.child("tap"), gpio.child("power"))) {
+            int pin = section.integer("pin", 0, 63);
+            levels.put(pin, level(section, "activeLevel", "safeLevel"));
+            if (section.has("maxOnMs")) {
+                maxOn.put(pin, section.millis("maxOnMs"));
+            }
+        }
+        RigSpec.Level keyLevel = level(keys, "activeLevel", "safeLevel");
+        java.time.Duration press = keys.millis("pressMs");
+        java.time.Duration keyMax = keys.has("maxOnMs") ? keys.millis("maxOnMs") : null;
+        if (keyMax != null && keyMax.compareTo(press) <= 0) {
+            throw keys.error("maxOnMs", keyMax.toMillis() + " ms is not longer than pressMs (" + press.toMillis()
+                    + " ms): every key press would be cut short");
+        }
+        YamlFile keyPins = keys.child("pins");
+        for (String label : keyLabels) {
+            int pin = keyPins.integer(label, 0, 63);
+            levels.put(pin, keyLevel);
+            if (keyMax != null) {
+                maxOn.put(pin, keyMax);
+            }
+        }
+        YamlFile tap = gpio.child("tap");
+        if (tap.has("maxOnMs") && tap.millis("maxOnMs").compareTo(tap.millis("travelMs")) <= 0) {
+            throw tap.error("maxOnMs", "is not longer than travelMs: every tap would be cut short");
+        }
+        String order = gpio.optionalText("safeOrder").orElse("power-last");
+        if (!order.equals("power-last") && !order.equals("power-first")) {
+            throw gpio.error("safeOrder", "\"" + order + "\" should be power-last (the moving parts go safe, then the"
+                    + " terminal's power) or power-first");
+        }
+        RigSpec.Sensors sensors = RigSpec.Sensors.NONE;
+        if (gpio.has("sensors")) {
+            YamlFile sn = gpio.child("sensors");
+            sensors = new RigSpec.Sensors(optionalPin(sn, "cardSeated"), optionalPin(sn, "cardInDeck"),
+                    optionalPin(sn, "carriageHome"),
+                    sn.has("timeoutMs") ? sn.millis("timeoutMs") : java.time.Duration.ofSeconds(1));
+        }
+        return new RigSpec.Safety(levels, order.equals("power-first"), maxOn,
+                gpio.has("cardSelectorTravelMs") ? gpio.millis("cardSelectorTravelMs") : java.time.Duration.ZERO,
+                keys.has("releaseMs") ? keys.millis("releaseMs") : java.time.Duration.ZERO, sensors);
+    }
+
+    private static java.util.OptionalInt optionalPin(YamlFile f, String field) {
+        return f.has(field) ? java.util.OptionalInt.of(f.integer(field, 0, 63)) : java.util.OptionalInt.empty();
+    }
+
+    /** An output's wiring: active high unless it says low; safe at its inactive level unless it says otherwise. */
+    private static RigSpec.Level level(YamlFile f, String activeField, String safeField) {
+        boolean activeHigh = highOrLow(f, activeField, true);
+        boolean safeHigh = highOrLow(f, safeField, !activeHigh);
+        return new RigSpec.Level(activeHigh, safeHigh);
+    }
+
+    private static boolean highOrLow(YamlFile f, String field, boolean otherwise) {
+        Optional<String> s = f.optionalText(field);
+        if (s.isEmpty()) {
+            return otherwise;
+        }
+        return switch (s.get()) {
+            case "high" -> true;
+            case "low" -> false;
+            default -> throw f.error(field, "\"" + s.get() + "\" should be high or low");
+        };
     }
 
     private static RigSpec.Actuator actuator(YamlFile a) {

@@ -169,7 +169,7 @@ public final class Mechanics implements AutoCloseable {
     private int selectedSlot() {
         int slot = 0;
         for (int bit = 0; bit < selector.size(); bit++) {
-            if (selector.get(bit).isHigh()) {
+            if (on(selector.get(bit))) {
                 slot |= 1 << bit;
             }
         }
@@ -185,8 +185,14 @@ public final class Mechanics implements AutoCloseable {
         }
     }
 
-    private void listen(DigitalOutput output, Consumer<Boolean> high) {
-        DigitalStateChangeListener listener = event -> high.accept(event.state() == DigitalState.HIGH);
+    /** Whether the mechanism on this output is switched on: its line at its active level, as rig.yaml wires it. */
+    private boolean on(DigitalOutput output) {
+        return output.isHigh() == spec.safety().level(output.config().address()).activeHigh();
+    }
+
+    private void listen(DigitalOutput output, Consumer<Boolean> on) {
+        boolean activeHigh = spec.safety().level(output.config().address()).activeHigh();
+        DigitalStateChangeListener listener = event -> on.accept((event.state() == DigitalState.HIGH) == activeHigh);
         output.addListener(listener);
         detach.add(() -> output.removeListener(listener));
     }
