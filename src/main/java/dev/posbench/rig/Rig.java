@@ -89,6 +89,13 @@ public final class Rig implements AutoCloseable {
     /** When the last key was released, in nanoTime; the next press waits out the release gap from it. */
     private long keyReleasedAt = Long.MIN_VALUE;
     private final DigitalInput emergencyStop;
+    /** The optional sensors a motion waits for; absent ones are not waited for. */
+    private final java.util.Optional<Sensor> cardSeated;
+    private final java.util.Optional<Sensor> cardInDeck;
+    private final java.util.Optional<Sensor> carriageHome;
+
+    /** An input that confirms a motion: high when it senses its thing. */
+    private record Sensor(String name, String field, String senses, DigitalInput io) {}
 
     /** One motion at a time: two motions interleaving on the same mechanisms mean nothing physical. */
     private final ReentrantLock motion = new ReentrantLock();
@@ -144,6 +151,69 @@ public final class Rig implements AutoCloseable {
         });
         if (emergencyStop.isHigh()) {
             emergencyStopPressed();
+        }
+        RigSpec.Sensors sn = spec.safety().sensors();
+        cardSeated = sensor(sn.cardSeated(), "card-seated", "cardSeated", "the card seated in the chip reader", inputs);
+        cardInDeck = sensor(sn.cardInDeck(), "card-in-deck", "cardInDeck", "a card in the selected slot", inputs);
+        carriageHome = sensor(sn.carriageHome(), "carriage-home", "carriageHome", "the swipe carriage at home", inputs);
+    }
+
+    private java.util.Optional<Sensor> sensor(java.util.OptionalInt pin, String id, String field, String senses,
+            Class<? extends DigitalInputProvider> inputs) {
+        if (pin.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        DigitalInput io = pi4j.create(DigitalInput.newConfigBuilder(pi4j)
+                .id(id)
+                .name(id.replace('-', ' ') + " sensor (BCM " + pin.getAsInt() + ")")
+                .address(pin.getAsInt())
+                // an unwired sensor must read as "not sensed", so a motion waiting for it fails, never passes
+                .pull(PullResistance.PULL_DOWN)
+                .provider(inputs));
+        // event-driven: a motion waiting for the sensor wakes the moment its line changes
+        io.addListener(event -> {
+            pins.lock();
+            try {
+                stopOrClose.signalAll();
+            } finally {
+                pins.unlock();
+            }
+        });
+        return java.util.Optional.of(new Sensor(id, field, senses, io));
+    }
+
+    /**
+     * Waits, event-driven, for a sensor to read {@code sensed}, up to rig.yaml's sensor timeout.
+     *
+     * @throws SensorException naming the sensor when it does not confirm in time (the motion's
+     *                         failure then puts the rig in its safe state)
+     */
+    private void confirm(java.util.Optional<Sensor> sensor, boolean sensed, String after) {
+        if (sensor.isEmpty()) {
+            return;
+        }
+        Sensor s = sensor.get();
+        Duration timeout = spec.safety().sensors().timeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        pins.lock();
+        try {
+            while (s.io().isHigh() != sensed) {
+                refuseWhenStoppedOrClosed();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new SensorException("the " + s.name() + " sensor (BCM " + s.io().address() + ", " + RIG_YAML
+                            + " gpio.sensors." + s.field() + ") did not " + (sensed ? "confirm " : "see the end of ")
+                            + s.senses() + " within " + timeout.toMillis() + " ms " + after
+                            + "; every output went to its safe level");
+                }
+                stopOrClose.awaitNanos(left);
+            }
+            log.add("  " + s.name() + (sensed ? " confirmed" : " clear"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RigStoppedException("interrupted waiting for the " + s.name() + " sensor");
+        } finally {
+            pins.unlock();
         }
     }
 
@@ -233,11 +303,13 @@ public final class Rig implements AutoCloseable {
         Duration stroke = spec.swipe().travelTime(cmPerSecond);
         motion(String.format(Locale.ROOT, "swipe slot %d at %.1f cm/s", slot, cmPerSecond), () -> {
             select(slot);
+            confirm(carriageHome, true, "before the swipe");
             long moving = drive(carriage, true);
             // Physical time: the carriage carries the card past the read head for the whole stroke; the
             // pulse width is the swipe speed the reader sees.
             hold(moving, stroke);
             drive(carriage, false);
+            confirm(carriageHome, true, "after the swipe");
         });
     }
 
@@ -252,6 +324,7 @@ public final class Rig implements AutoCloseable {
             long pushing = drive(insertActuator, true);
             // Physical time: the actuator's travel until the card's contacts touch the reader's.
             hold(pushing, spec.insert().travel());
+            confirm(cardSeated, true, "after the insert");
         });
     }
 
@@ -264,6 +337,7 @@ public final class Rig implements AutoCloseable {
             long pulling = drive(insertActuator, false);
             // Physical time: the actuator's travel until the card is out of the reader.
             hold(pulling, spec.insert().travel());
+            confirm(cardSeated, false, "after the removal");
         });
     }
 
@@ -425,6 +499,10 @@ public final class Rig implements AutoCloseable {
                 body.run();
             } catch (RigStoppedException e) {
                 throw e; // the emergency stop or the interrupt already brought the rig to its safe state
+            } catch (SensorException e) {
+                LOG.error("{} failed: {}", what, e.getMessage());
+                safeState();
+                throw e;
             } catch (RuntimeException | Error e) {
                 LOG.error("{} failed: the rig goes to its safe state", what, e);
                 safeState();
@@ -450,6 +528,7 @@ public final class Rig implements AutoCloseable {
             // (rig.yaml gpio.cardSelectorTravelMs).
             hold(since, spec.safety().selectTravel());
         }
+        confirm(cardInDeck, true, "after selecting slot " + slot);
     }
 
     /** Returns when the pin changed, in {@link System#nanoTime()}, for timing the motion from it. */

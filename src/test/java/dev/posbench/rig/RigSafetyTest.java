@@ -145,6 +145,37 @@ class RigSafetyTest {
         assertTrue(System.nanoTime() - start < travel.toNanos(), "no travel when the card is already selected");
     }
 
+    @Test
+    void aMotionWaitsForItsSensorAndFailsNamingItWhenItDoesNotConfirm() throws Exception {
+        RigSpec.Sensors sensors = new RigSpec.Sensors(java.util.OptionalInt.of(24), java.util.OptionalInt.empty(),
+                java.util.OptionalInt.of(26), Duration.ofMillis(150));
+        rig = Rig.simulated(RigSpecs.withSafety(base, new RigSpec.Safety(Map.of(), false, Map.of(), Duration.ZERO,
+                Duration.ZERO, sensors)));
+        MockDigitalInput seated = rig.pi4j().registry().get("card-seated", MockDigitalInput.class);
+        MockDigitalInput home = rig.pi4j().registry().get("carriage-home", MockDigitalInput.class);
+        home.mockState(DigitalState.HIGH);
+        // the seat switch closes a while after the actuator pushed: the motion waits for it, event-driven
+        outputs().get("insert-actuator").addListener(e -> Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(30);
+            } catch (InterruptedException ignored) {
+                return;
+            }
+            seated.mockState(e.state() == DigitalState.HIGH ? DigitalState.HIGH : DigitalState.LOW);
+        }));
+        rig.insert(2);
+        assertTrue(rig.cardInserted());
+        rig.remove();
+        assertTrue(rig.log().render(new ActuationLog.Mark(0)).contains("card-seated confirmed"));
+
+        // the carriage never comes home: the swipe fails naming the sensor, and the rig is safe
+        home.mockState(DigitalState.LOW);
+        SensorException e = org.junit.jupiter.api.Assertions.assertThrows(SensorException.class, () -> rig.swipe(1, 90));
+        assertTrue(e.getMessage().startsWith("the carriage-home sensor (BCM 26, bench-config/rig.yaml gpio.sensors.carriageHome)"
+                + " did not confirm the swipe carriage at home within 150 ms before the swipe"), e.getMessage());
+        assertTrue(rig.allOutputsSafe());
+    }
+
     private Map<String, DigitalOutput> outputs() {
         return rig.pi4j().registry().allByType(DigitalOutput.class);
     }
