@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code posbench}: the command line. The launcher script finds the JDK and builds; this runs the verbs. */
 @Command(name = "posbench", mixinStandardHelpOptions = true, version = "posbench 0.1.0",
         description = "Hardware-in-the-loop test bench for card-payment terminals.",
-        subcommands = {RunCommand.class, Main.Check.class, CatalogCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, Main.Check.class, DoctorCommand.class, CatalogCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Override
