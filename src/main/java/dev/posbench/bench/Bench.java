@@ -74,9 +74,8 @@ public final class Bench implements AutoCloseable {
                 throw new BadInputException(config.dir().resolve("rig.yaml") + ": sim.defects",
                         "seeded defects exist only on the simulated rig (kind: sim)");
             }
-            // no chip, no run: a Pi rig never falls back to mock pins, and says so before anything opens
-            Rig.checkChip(spec);
             link = keep(SerialLink.open(spec.serialPort(), profile.serial()));
+            // no chip, no run: a Pi rig never falls back to mock pins (Rig.checkChip, doctor's message)
             rig = keep(Rig.onPi(spec));
             bank = keep(FakeBank.start(config.bank(), issuerPins()));
             return;
