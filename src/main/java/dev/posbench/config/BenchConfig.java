@@ -298,11 +298,32 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
                 cardReaders(c),
                 c.has("currency") ? c.text("currency", "\\d{3}", "an ISO 4217 numeric currency code such as 156") : "156");
         YamlFile o = f.child("outcomes");
+        Optional<TerminalProfile.Fields> fields = fields(serial);
         Map<Outcome, Pattern> outcomes = new EnumMap<>(Outcome.class);
+        Map<Outcome, String> sources = new EnumMap<>(Outcome.class);
         List<String> missing = new ArrayList<>();
         for (Outcome outcome : Outcome.values()) {
             if (!o.has(outcome.name())) {
                 missing.add(outcome.name());
+                continue;
+            }
+            if (o.isSection(outcome.name())) {
+                // { field: NAME, matches: REGEX }: the regex is found in that field of the message only
+                YamlFile fm = o.child(outcome.name());
+                if (fields.isEmpty()) {
+                    throw fm.error("field", "the profile names no message fields (serial.fields: { separator, names })");
+                }
+                String name = fm.text("field");
+                String regex = fm.text("matches");
+                try {
+                    Pattern.compile(regex);
+                    outcomes.put(outcome, fields.get().fieldPattern(name, regex));
+                } catch (PatternSyntaxException e) {
+                    throw fm.error("matches", "not a valid regular expression: " + e.getDescription());
+                } catch (IllegalArgumentException e) {
+                    throw fm.error("field", e.getMessage());
+                }
+                sources.put(outcome, "field " + name + " /" + regex + "/");
                 continue;
             }
             String regex = o.text(outcome.name());
@@ -323,8 +344,31 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
         return new TerminalProfile(f.file(), f.text("name"),
                 new TerminalProfile.Serial(serial.integer("baud", 50, 4_000_000), serial.integer("dataBits", 5, 8),
                         serial.choice("parity", TerminalProfile.Parity.class), serial.integer("stopBits", 1, 2), charset,
-                        link(serial)),
-                saleStart, timeouts, capabilities, outcomes, silentPrompts(f, timeouts));
+                        link(serial), fields),
+                saleStart, timeouts, capabilities, outcomes, silentPrompts(f, timeouts), sources);
+    }
+
+    /** {@code serial.fields}: a message's field separator (hex, e.g. 1C) and the fields' names, in order. */
+    private static Optional<TerminalProfile.Fields> fields(YamlFile serial) {
+        if (!serial.has("fields")) {
+            return Optional.empty();
+        }
+        YamlFile fl = serial.child("fields");
+        String hex = fl.text("separator").replace(" ", "");
+        String separator;
+        try {
+            separator = new String(java.util.HexFormat.of().parseHex(hex), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IllegalArgumentException e) {
+            throw fl.error("separator", "\"" + hex + "\" is not a byte in hex, such as 1C");
+        }
+        if (separator.length() != 1) {
+            throw fl.error("separator", "\"" + hex + "\" should be one byte in hex, such as 1C");
+        }
+        List<String> names = fl.texts("names");
+        if (separator.isEmpty() || names.isEmpty() || new java.util.HashSet<>(names).size() != names.size()) {
+            throw fl.error("names", "give the fields' names in order, each once, e.g. [kind, zh, en]");
+        }
+        return Optional.of(new TerminalProfile.Fields(separator, names));
     }
 
     /** {@code serial.link}: lines (a text console, the default) or frames, with the knobs in {@code serial.frame}. */

@@ -170,7 +170,7 @@ final class Firmware {
         if (console.silent(screen)) {
             return; // on the display only: this terminal keeps its prompts off the serial port
         }
-        println(screen.line());
+        println(console.display(screen));
     }
 
     /**
@@ -181,7 +181,7 @@ final class Firmware {
     void log(String text) {
         String masked = Pans.maskAll(text);
         LOG.debug("{}", masked);
-        println("LOG " + masked);
+        println(console.log(masked));
     }
 
     /**

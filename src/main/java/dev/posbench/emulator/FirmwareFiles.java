@@ -83,7 +83,17 @@ final class FirmwareFiles {
         };
         Set<String> silent = new java.util.TreeSet<>();
         p.root.path("silentPrompts").fieldNames().forEachRemaining(silent::add);
-        return new Console(frames, silent);
+        Optional<String> separator = Optional.empty();
+        JsonNode sep = serial.path("fields").path("separator");
+        if (sep.isValueNode()) {
+            try {
+                separator = Optional.of(new String(java.util.HexFormat.of().parseHex(sep.asText().replace(" ", "")),
+                        java.nio.charset.StandardCharsets.ISO_8859_1));
+            } catch (IllegalArgumentException e) {
+                throw new Invalid(profile + ": serial.fields.separator: \"" + sep.asText() + "\" is not a byte in hex");
+            }
+        }
+        return new Console(frames, silent, separator);
     }
 
     private static FirmwareFiles load(Path file) {

@@ -32,7 +32,7 @@ class FramedLinkTest {
     private static final FrameFormat CONCERT = FrameFormat.parse(k -> Optional.ofNullable(
             Map.of("start", "02", "end", "03", "check", "lrc", "ackTimeout", "300ms", "retries", "2").get(k)));
     private static final TerminalProfile.Serial SERIAL = new TerminalProfile.Serial(9600, 8, TerminalProfile.Parity.NONE,
-            1, StandardCharsets.UTF_8, new TerminalProfile.Link.Frames(CONCERT));
+            1, StandardCharsets.UTF_8, new TerminalProfile.Link.Frames(CONCERT), Optional.empty());
 
     /** "DISP APPROVED" framed by hand: LRC = XOR of the text and ETX = 0x26. */
     private static final byte[] APPROVED_FRAME = HEX.parseHex("02 44 49 53 50 20 41 50 50 52 4f 56 45 44 03 26");
