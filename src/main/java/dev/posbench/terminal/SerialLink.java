@@ -7,7 +7,6 @@ import com.fazecast.jSerialComm.SerialPortInvalidPortException;
 import dev.posbench.BadInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import dev.posbench.channel.FrameFormat;
@@ -49,16 +48,14 @@ public final class SerialLink implements AutoCloseable {
     private final String device;
     private final SerialPort port;
     private final Transcript transcript;
-    private final Charset charset;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The terminal's ACK (true) or NAK (false) to the command last sent, as the event thread reads them. */
     private final BlockingQueue<Boolean> answers = new LinkedBlockingQueue<>();
 
-    private SerialLink(String device, SerialPort port, Transcript transcript, Charset charset) {
+    private SerialLink(String device, SerialPort port, Transcript transcript) {
         this.device = device;
         this.port = port;
         this.transcript = transcript;
-        this.charset = charset;
     }
 
     /**
@@ -100,7 +97,7 @@ public final class SerialLink implements AutoCloseable {
         }
 
         Transcript transcript = new Transcript(settings.decoder());
-        SerialLink link = new SerialLink(device, port, transcript, settings.charset());
+        SerialLink link = new SerialLink(device, port, transcript);
         if (!port.addDataListener(link.new Listener())) {
             port.closePort();
             throw new IllegalStateException(device + ": jSerialComm refused the data listener");
