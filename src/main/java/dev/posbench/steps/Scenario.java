@@ -188,7 +188,7 @@ public final class Scenario {
         Line line = transcript().await(cursor, either, outcomeWait(), describe(outcome));
         if (!wanted.matcher(line.text()).find()) {
             throw new AssertionError("expected " + describe(outcome) + ", but the terminal finished the transaction"
-                    + " without showing it (\"" + Pans.maskAll(line.text()) + "\" at " + line.at() + "); this scenario's"
+                    + " without showing it (\"" + line.shown() + "\" at " + line.at() + "); this scenario's"
                     + " transcript:\n" + transcript().render(transcriptStart));
         }
         return line;
@@ -224,7 +224,7 @@ public final class Scenario {
         transcript().skipToEnd(cursor);
         if (finished.isPresent()) {
             throw new AssertionError("expected " + prompt + " (a timed wait: " + profile().file() + " silentPrompts."
-                    + prompt + "), but the terminal finished the transaction instead (\"" + Pans.maskAll(finished.get().text())
+                    + prompt + "), but the terminal finished the transaction instead (\"" + finished.get().shown()
                     + "\" at " + finished.get().at() + "); this scenario's transcript:\n" + transcript().render(transcriptStart));
         }
     }
@@ -279,7 +279,7 @@ public final class Scenario {
             String shown = transcript().linesSince(transcriptStart).stream()
                     .filter(l -> !finished.matcher(l.text()).find())
                     .reduce((a, b) -> b)
-                    .map(l -> "\"" + Pans.maskAll(l.text()) + "\" at " + l.at())
+                    .map(l -> "\"" + l.shown() + "\" at " + l.at())
                     .orElse("nothing");
             throw new AssertionError("expected " + describe(prompt) + ", but the terminal finished the transaction"
                     + " without asking for it; the last it showed was " + shown + "; this scenario's transcript:\n"

@@ -1,7 +1,6 @@
 package dev.posbench.steps;
 
 import dev.posbench.BadInputException;
-import dev.posbench.channel.Pans;
 import dev.posbench.terminal.Transcript.Line;
 import dev.posbench.terminal.Outcome;
 import io.cucumber.java.en.Given;
@@ -76,7 +75,7 @@ public final class TerminalSteps {
         Line line = scenario.awaitOutcome(Outcome.INCORRECT_PIN);
         Matcher m = pattern.matcher(line.text());
         String shown = m.find() ? m.group(TRIES) : null;
-        String where = "\"" + Pans.maskAll(line.text()) + "\" at " + line.at();
+        String where = "\"" + line.shown() + "\" at " + line.at();
         if (shown == null) {
             throw new AssertionError("expected INCORRECT_PIN with " + expected + " tries left, but the terminal showed"
                     + " INCORRECT_PIN without the number of tries left (" + where + ", "
@@ -99,7 +98,7 @@ public final class TerminalSteps {
         Optional<Line> line = scenario.shown(outcome);
         if (line.isPresent()) {
             throw new AssertionError("the terminal showed " + scenario.describe(outcome) + " at "
-                    + line.get().at() + ": \"" + dev.posbench.channel.Pans.maskAll(line.get().text()) + "\"");
+                    + line.get().at() + ": \"" + line.get().shown() + "\"");
         }
     }
 }

@@ -78,6 +78,11 @@ public final class Transcript {
             Objects.requireNonNull(text);
         }
 
+        /** The text for people: PANs masked, control characters (a field separator, a CR) escaped. */
+        public String shown() {
+            return show(text);
+        }
+
         /** Masked, so a line can be logged or put in an assertion message safely. */
         @Override
         public String toString() {
