@@ -75,7 +75,8 @@ public final class Bench implements AutoCloseable {
                         "seeded defects exist only on the simulated rig (kind: sim)");
             }
             link = keep(SerialLink.open(spec.serialPort(), profile.serial()));
-            // no chip, no run: a Pi rig never falls back to mock pins (Rig.checkChip, doctor's message)
+            // no chip, no run: a Pi rig never falls back to mock pins (doctor gives the same message)
+            Rig.checkChip(spec, config.dir().resolve("rig.yaml").toString());
             rig = keep(Rig.onPi(spec));
             bank = keep(FakeBank.start(config.bank(), issuerPins()));
             return;

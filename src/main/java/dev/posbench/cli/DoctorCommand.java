@@ -75,7 +75,7 @@ final class DoctorCommand implements Callable<Integer> {
                 + " cards, every slot within the card selector's reach"));
         RigSpec rig = loaded.rig();
         if (rig.kind() == RigSpec.Kind.PI) {
-            findings.addAll(gpioOnPi(rig));
+            findings.addAll(gpioOnPi(rig, loaded.dir().resolve("rig.yaml").toString()));
             findings.add(serialOnPi(rig, loaded.profile()));
         } else {
             findings.add(gpioSimulated(rig));
@@ -126,11 +126,11 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     /** The chip, then every pin claimed through gpiod and left at its safe level. */
-    private static List<Finding> gpioOnPi(RigSpec rig) {
+    private static List<Finding> gpioOnPi(RigSpec rig, String rigFile) {
         List<Finding> out = new ArrayList<>();
         String pins = pinList(rig);
         try {
-            Rig.checkChip(rig);
+            Rig.checkChip(rig, rigFile);
         } catch (BadInputException e) {
             out.add(Finding.fail("GPIO chip", e.getMessage(), "run posbench on the rig's Raspberry Pi (gpiodetect"
                     + " lists its chips; set rig.yaml gpio.chip to one), or, in a container, pass the device through"

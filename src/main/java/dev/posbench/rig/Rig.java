@@ -272,8 +272,13 @@ public final class Rig implements AutoCloseable {
      * @throws BadInputException naming the chip, and the chips this machine has (often none at all)
      */
     public static void checkChip(RigSpec spec) {
+        checkChip(spec, RIG_YAML);
+    }
+
+    /** {@link #checkChip(RigSpec)}, naming the rig file the spec came from. */
+    public static void checkChip(RigSpec spec, String rigFile) {
         String chip = spec.gpioChip() == null ? "" : spec.gpioChip().strip();
-        String where = "/dev/" + chip + " (" + RIG_YAML + " gpio.chip)";
+        String where = "/dev/" + chip + " (" + rigFile + " gpio.chip)";
         if (chip.isEmpty() || chip.contains("/") || !Files.exists(Path.of("/dev", chip))) {
             List<String> chips = new ArrayList<>();
             try (var dev = Files.newDirectoryStream(Path.of("/dev"), "gpiochip*")) {

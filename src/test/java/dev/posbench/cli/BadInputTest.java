@@ -102,8 +102,8 @@ class BadInputTest {
             PosbenchRun run = PosbenchRun.execute("run", "--config", config.toString(), "--no-html",
                     "--reports", PosbenchRun.tempDir().toString());
             assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.out() + run.err());
-            assertTrue(run.err().startsWith("posbench: /dev/gpiochip97 (bench-config/rig.yaml gpio.chip): no such GPIO chip"
-                    + " device;"), run.err());
+            assertTrue(run.err().startsWith("posbench: /dev/gpiochip97 (" + rig + " gpio.chip): no such GPIO chip device;"),
+                    run.err());
             PosbenchRun doctor = PosbenchRun.execute("doctor", "--config", config.toString());
             assertEquals(ExitCode.BAD_INPUT, doctor.exitCode(), doctor.out() + doctor.err());
             String chipMessage = run.err().strip().substring("posbench: ".length());
