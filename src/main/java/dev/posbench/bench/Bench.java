@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * One bench, assembled from its configuration: the rig, the serial link to the terminal, and the
  * faked bank; on the simulated rig also the serial cable, the mechanics model and the terminal
  * program behind the terminal contract. It opens the parts that can refuse (the serial port first: a busy port ends the run
- * before any pin moves) and closes them in reverse, always leaving the rig's outputs low.
+ * before any pin moves) and closes them in reverse, always leaving the rig's outputs at their safe levels.
  */
 public final class Bench implements AutoCloseable {
 
@@ -85,6 +85,8 @@ public final class Bench implements AutoCloseable {
                         "seeded defects exist only on the simulated rig (kind: sim)");
             }
             link = keep(SerialLink.open(spec.serialPort(), profile.serial()));
+            // no chip, no run: a Pi rig never falls back to mock pins (doctor gives the same message)
+            Rig.checkChip(spec, config.dir().resolve("rig.yaml").toString());
             rig = keep(Rig.onPi(spec));
             bank = keep(FakeBank.start(config.bank(), issuerPins()));
             return;

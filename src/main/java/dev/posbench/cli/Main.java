@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** {@code posbench}: the command line. The launcher script finds the JDK and builds; this runs the verbs. */
 @Command(name = "posbench", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Hardware-in-the-loop test bench for card-payment terminals.",
-        subcommands = {RunCommand.class, Main.Check.class, CatalogCommand.class, MergeCommand.class, BenchmarkCommand.class,
+        subcommands = {RunCommand.class, Main.Check.class, DoctorCommand.class, CatalogCommand.class, MergeCommand.class,
+                BenchmarkCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 

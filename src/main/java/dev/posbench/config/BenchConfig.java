@@ -7,6 +7,7 @@ import dev.posbench.cards.TestCard;
 import dev.posbench.cards.TestCard.ChipBehaviour;
 import dev.posbench.cards.TestCard.StripeCondition;
 import dev.posbench.cards.TestCard.Technology;
+import dev.posbench.channel.FrameFormat;
 import dev.posbench.channel.Key;
 import dev.posbench.rig.RigSpec;
 import dev.posbench.sim.TerminalCommand;
@@ -148,7 +149,8 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
                 actuator(gpio.child("power")),
                 new RigSpec.Keys(pins, keys.millis("pressMs")),
                 gpio.integer("emergencyStop", 0, 63),
-                defects);
+                defects,
+                safety(gpio, selector, swipe, keys, keyPins.fieldNames()));
         if (kind == RigSpec.Kind.PI && spec.serialPort().isBlank()) {
             throw f.error("serial.port", "missing: a Pi rig needs the terminal's serial device, e.g. /dev/ttyUSB0");
         }
@@ -161,7 +163,90 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
         if (seen.contains(spec.emergencyStop())) {
             throw gpio.error("emergencyStop", "pin " + spec.emergencyStop() + " is also an output");
         }
+        seen.add(spec.emergencyStop());
+        for (int pin : spec.safety().sensors().pins()) {
+            if (!seen.add(pin)) {
+                throw gpio.error("sensors", "pin " + pin + " is also an output, the emergency stop or another sensor");
+            }
+        }
         return spec;
+    }
+
+    /**
+     * How the outputs are wired and kept safe: each mechanism's {@code activeLevel} and
+     * {@code safeLevel} (high or low; the safe level defaults to the inactive one), its optional
+     * {@code maxOnMs}, {@code gpio.safeOrder}, the selector's travel, the keys' release gap, sensors.
+     */
+    private static RigSpec.Safety safety(YamlFile gpio, List<Integer> selector, YamlFile swipe, YamlFile keys,
+            Iterable<String> keyLabels) {
+        Map<Integer, RigSpec.Level> levels = new HashMap<>();
+        Map<Integer, java.time.Duration> maxOn = new HashMap<>();
+        RigSpec.Level selectorLevel = level(gpio, "cardSelectorActiveLevel", "cardSelectorSafeLevel");
+        selector.forEach(pin -> levels.put(pin, selectorLevel));
+        for (YamlFile section : List.of(swipe, gpio.child("insert"), gpio.child("tap"), gpio.child("power"))) {
+            int pin = section.integer("pin", 0, 63);
+            levels.put(pin, level(section, "activeLevel", "safeLevel"));
+            if (section.has("maxOnMs")) {
+                maxOn.put(pin, section.millis("maxOnMs"));
+            }
+        }
+        RigSpec.Level keyLevel = level(keys, "activeLevel", "safeLevel");
+        java.time.Duration press = keys.millis("pressMs");
+        java.time.Duration keyMax = keys.has("maxOnMs") ? keys.millis("maxOnMs") : null;
+        if (keyMax != null && keyMax.compareTo(press) <= 0) {
+            throw keys.error("maxOnMs", keyMax.toMillis() + " ms is not longer than pressMs (" + press.toMillis()
+                    + " ms): every key press would be cut short");
+        }
+        YamlFile keyPins = keys.child("pins");
+        for (String label : keyLabels) {
+            int pin = keyPins.integer(label, 0, 63);
+            levels.put(pin, keyLevel);
+            if (keyMax != null) {
+                maxOn.put(pin, keyMax);
+            }
+        }
+        YamlFile tap = gpio.child("tap");
+        if (tap.has("maxOnMs") && tap.millis("maxOnMs").compareTo(tap.millis("travelMs")) <= 0) {
+            throw tap.error("maxOnMs", "is not longer than travelMs: every tap would be cut short");
+        }
+        String order = gpio.optionalText("safeOrder").orElse("power-last");
+        if (!order.equals("power-last") && !order.equals("power-first")) {
+            throw gpio.error("safeOrder", "\"" + order + "\" should be power-last (the moving parts go safe, then the"
+                    + " terminal's power) or power-first");
+        }
+        RigSpec.Sensors sensors = RigSpec.Sensors.NONE;
+        if (gpio.has("sensors")) {
+            YamlFile sn = gpio.child("sensors");
+            sensors = new RigSpec.Sensors(optionalPin(sn, "cardSeated"), optionalPin(sn, "cardInDeck"),
+                    optionalPin(sn, "carriageHome"),
+                    sn.has("timeoutMs") ? sn.millis("timeoutMs") : java.time.Duration.ofSeconds(1));
+        }
+        return new RigSpec.Safety(levels, order.equals("power-first"), maxOn,
+                gpio.has("cardSelectorTravelMs") ? gpio.millis("cardSelectorTravelMs") : java.time.Duration.ZERO,
+                keys.has("releaseMs") ? keys.millis("releaseMs") : java.time.Duration.ZERO, sensors);
+    }
+
+    private static java.util.OptionalInt optionalPin(YamlFile f, String field) {
+        return f.has(field) ? java.util.OptionalInt.of(f.integer(field, 0, 63)) : java.util.OptionalInt.empty();
+    }
+
+    /** An output's wiring: active high unless it says low; safe at its inactive level unless it says otherwise. */
+    private static RigSpec.Level level(YamlFile f, String activeField, String safeField) {
+        boolean activeHigh = highOrLow(f, activeField, true);
+        boolean safeHigh = highOrLow(f, safeField, !activeHigh);
+        return new RigSpec.Level(activeHigh, safeHigh);
+    }
+
+    private static boolean highOrLow(YamlFile f, String field, boolean otherwise) {
+        Optional<String> s = f.optionalText(field);
+        if (s.isEmpty()) {
+            return otherwise;
+        }
+        return switch (s.get()) {
+            case "high" -> true;
+            case "low" -> false;
+            default -> throw f.error(field, "\"" + s.get() + "\" should be high or low");
+        };
     }
 
     private static RigSpec.Actuator actuator(YamlFile a) {
@@ -213,11 +298,32 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
                 cardReaders(c),
                 c.has("currency") ? c.text("currency", "\\d{3}", "an ISO 4217 numeric currency code such as 156") : "156");
         YamlFile o = f.child("outcomes");
+        Optional<TerminalProfile.Fields> fields = fields(serial);
         Map<Outcome, Pattern> outcomes = new EnumMap<>(Outcome.class);
+        Map<Outcome, String> sources = new EnumMap<>(Outcome.class);
         List<String> missing = new ArrayList<>();
         for (Outcome outcome : Outcome.values()) {
             if (!o.has(outcome.name())) {
                 missing.add(outcome.name());
+                continue;
+            }
+            if (o.isSection(outcome.name())) {
+                // { field: NAME, matches: REGEX }: the regex is found in that field of the message only
+                YamlFile fm = o.child(outcome.name());
+                if (fields.isEmpty()) {
+                    throw fm.error("field", "the profile names no message fields (serial.fields: { separator, names })");
+                }
+                String name = fm.text("field");
+                String regex = fm.text("matches");
+                try {
+                    Pattern.compile(regex);
+                    outcomes.put(outcome, fields.get().fieldPattern(name, regex));
+                } catch (PatternSyntaxException e) {
+                    throw fm.error("matches", "not a valid regular expression: " + e.getDescription());
+                } catch (IllegalArgumentException e) {
+                    throw fm.error("field", e.getMessage());
+                }
+                sources.put(outcome, "field " + name + " /" + regex + "/");
                 continue;
             }
             String regex = o.text(outcome.name());
@@ -237,8 +343,81 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
         }
         return new TerminalProfile(f.file(), f.text("name"),
                 new TerminalProfile.Serial(serial.integer("baud", 50, 4_000_000), serial.integer("dataBits", 5, 8),
-                        serial.choice("parity", TerminalProfile.Parity.class), serial.integer("stopBits", 1, 2), charset),
-                saleStart, timeouts, capabilities, outcomes);
+                        serial.choice("parity", TerminalProfile.Parity.class), serial.integer("stopBits", 1, 2), charset,
+                        link(serial), fields),
+                saleStart, timeouts, capabilities, outcomes, silentPrompts(f, timeouts), sources);
+    }
+
+    /** {@code serial.fields}: a message's field separator (hex, e.g. 1C) and the fields' names, in order. */
+    private static Optional<TerminalProfile.Fields> fields(YamlFile serial) {
+        if (!serial.has("fields")) {
+            return Optional.empty();
+        }
+        YamlFile fl = serial.child("fields");
+        String hex = fl.text("separator").replace(" ", "");
+        String separator;
+        try {
+            separator = new String(java.util.HexFormat.of().parseHex(hex), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IllegalArgumentException e) {
+            throw fl.error("separator", "\"" + hex + "\" is not a byte in hex, such as 1C");
+        }
+        if (separator.length() != 1) {
+            throw fl.error("separator", "\"" + hex + "\" should be one byte in hex, such as 1C");
+        }
+        List<String> names = fl.texts("names");
+        if (separator.isEmpty() || names.isEmpty() || new java.util.HashSet<>(names).size() != names.size()) {
+            throw fl.error("names", "give the fields' names in order, each once, e.g. [kind, zh, en]");
+        }
+        return Optional.of(new TerminalProfile.Fields(separator, names));
+    }
+
+    /** {@code serial.link}: lines (a text console, the default) or frames, with the knobs in {@code serial.frame}. */
+    private static TerminalProfile.Link link(YamlFile serial) {
+        String link = serial.optionalText("link").orElse("lines");
+        return switch (link) {
+            case "lines" -> new TerminalProfile.Link.Lines();
+            case "frames" -> {
+                YamlFile frame = serial.child("frame");
+                try {
+                    yield new TerminalProfile.Link.Frames(FrameFormat.parse(frame::optionalText));
+                } catch (IllegalArgumentException e) {
+                    String msg = e.getMessage();
+                    int colon = msg.indexOf(": ");
+                    throw colon > 0 ? frame.error(msg.substring(0, colon), msg.substring(colon + 2)) : frame.error(msg);
+                }
+            }
+            default -> throw serial.error("link", "\"" + link + "\" should be lines or frames");
+        };
+    }
+
+    /**
+     * {@code silentPrompts}: prompts the terminal does not send on its serial port, each with the
+     * time a step waits before it takes the terminal to be showing it.
+     */
+    private static Map<Outcome, java.time.Duration> silentPrompts(YamlFile f, TerminalProfile.Timeouts timeouts) {
+        Map<Outcome, java.time.Duration> silent = new EnumMap<>(Outcome.class);
+        if (!f.has("silentPrompts")) {
+            return silent;
+        }
+        YamlFile p = f.child("silentPrompts");
+        for (String name : p.fieldNames()) {
+            Outcome o = TerminalProfile.SILENT_ABLE.stream().filter(x -> x.name().equals(name)).findFirst()
+                    .orElseThrow(() -> p.error(name, "only the prompts " + TerminalProfile.SILENT_ABLE.stream()
+                            .map(Enum::name).sorted().toList() + " can be silent: idle, remove card and every result"
+                            + " say where a transaction ended"));
+            java.time.Duration d = p.duration(name);
+            java.time.Duration limit = switch (o) {
+                case PRESENT_CARD -> timeouts.presentCard();
+                case ENTER_PIN -> timeouts.pinEntry();
+                default -> timeouts.otpEntry();
+            };
+            if (d.isZero() || d.compareTo(limit) >= 0) {
+                throw p.error(name, d.toMillis() + " ms: the wait must be positive and shorter than the terminal's own"
+                        + " timer for that prompt (" + limit.toMillis() + " ms), or the prompt is gone before the step acts");
+            }
+            silent.put(o, d);
+        }
+        return silent;
     }
 
     /** {@code capabilities.cardReaders}; a terminal that does not say reads every way. */

@@ -72,6 +72,12 @@ final class YamlFile {
         return n != null && !n.isNull();
     }
 
+    /** Whether the field holds a section of named fields (rather than a single value). */
+    boolean isSection(String field) {
+        JsonNode n = node.get(field);
+        return n != null && n.isObject();
+    }
+
     YamlFile child(String field) {
         JsonNode n = node.get(field);
         if (n == null || n.isNull()) {

@@ -5,9 +5,7 @@ import dev.posbench.channel.PhysicalEvent;
 import dev.posbench.channel.WorldMessage;
 import java.io.IOException;
 import java.io.Serial;
-import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -52,7 +50,8 @@ final class Firmware {
 
     private final Settings settings;
     private final BlockingQueue<Input> inputs;
-    private final OutputStream serialOut;
+    private final ConsoleLink serial;
+    private final Console console;
     private final Flash flash;
     private final Host host;
     private final ChipReader chips;
@@ -61,13 +60,14 @@ final class Firmware {
     private boolean cardInReader;
     private boolean serialBroken;
 
-    Firmware(Settings settings, BlockingQueue<Input> inputs, OutputStream serialOut, URI bankUrl, ChipReader chips,
-            Flash flash) {
+    Firmware(Settings settings, BlockingQueue<Input> inputs, ConsoleLink serial, Console console, URI bankUrl,
+            ChipReader chips, Flash flash) {
         this.settings = settings;
         this.flash = flash;
         this.chips = chips;
         this.inputs = inputs;
-        this.serialOut = serialOut;
+        this.serial = serial;
+        this.console = console;
         this.host = new Host(this, settings, bankUrl, flash);
     }
 
@@ -172,7 +172,10 @@ final class Firmware {
 
     void show(Screen screen) {
         LOG.debug("display: {}", screen.en());
-        println(screen.line());
+        if (console.silent(screen)) {
+            return; // on the display only: this terminal keeps its prompts off the serial port
+        }
+        println(console.display(screen));
     }
 
     /**
@@ -183,7 +186,7 @@ final class Firmware {
     void log(String text) {
         String masked = Pans.maskAll(text);
         LOG.debug("{}", masked);
-        println("LOG " + masked);
+        println(console.log(masked));
     }
 
     /**
@@ -270,8 +273,7 @@ final class Firmware {
 
     private void println(String line) {
         try {
-            serialOut.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
-            serialOut.flush();
+            serial.send(line);
         } catch (IOException e) {
             if (!serialBroken) {
                 LOG.warn("serial console cannot be written: {}", e.toString());

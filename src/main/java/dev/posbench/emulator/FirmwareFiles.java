@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import dev.posbench.channel.FrameFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -59,6 +61,39 @@ final class FirmwareFiles {
                 b.text("keys.pin"),
                 b.text("keys.mac"),
                 defects);
+    }
+
+    /** The serial port's setup from the profile: {@code serial.link}, {@code serial.frame}, {@code silentPrompts}. */
+    static Console console(Path profile) {
+        FirmwareFiles p = load(profile);
+        JsonNode serial = p.root.path("serial");
+        String link = serial.path("link").asText("lines");
+        Optional<FrameFormat> frames = switch (link) {
+            case "lines" -> Optional.empty();
+            case "frames" -> {
+                JsonNode frame = serial.path("frame");
+                try {
+                    yield Optional.of(FrameFormat.parse(knob -> Optional.ofNullable(frame.get(knob))
+                            .filter(JsonNode::isValueNode).map(JsonNode::asText)));
+                } catch (IllegalArgumentException e) {
+                    throw new Invalid(profile + ": serial.frame." + e.getMessage());
+                }
+            }
+            default -> throw new Invalid(profile + ": serial.link: \"" + link + "\" should be lines or frames");
+        };
+        Set<String> silent = new java.util.TreeSet<>();
+        p.root.path("silentPrompts").fieldNames().forEachRemaining(silent::add);
+        Optional<String> separator = Optional.empty();
+        JsonNode sep = serial.path("fields").path("separator");
+        if (sep.isValueNode()) {
+            try {
+                separator = Optional.of(new String(java.util.HexFormat.of().parseHex(sep.asText().replace(" ", "")),
+                        java.nio.charset.StandardCharsets.ISO_8859_1));
+            } catch (IllegalArgumentException e) {
+                throw new Invalid(profile + ": serial.fields.separator: \"" + sep.asText() + "\" is not a byte in hex");
+            }
+        }
+        return new Console(frames, silent, separator);
     }
 
     private static FirmwareFiles load(Path file) {

@@ -76,7 +76,8 @@ public final class Main {
         FileInputStream serialIn = new FileInputStream(serial);
         FileOutputStream serialOut = new FileOutputStream(serial);
         try (WorldLink world = WorldLink.connect(env("POSBENCH_WORLD"), PROGRAM, VERSION);
-                ReferenceTerminal terminal = new ReferenceTerminal(settings, serialIn, serialOut, bank, world,
+                ReferenceTerminal terminal = new ReferenceTerminal(settings, FirmwareFiles.console(profile), serialIn,
+                        serialOut, bank, world,
                         new Flash(flashDir, !settings.has(Defect.VOLATILE_REVERSAL)))) {
             world.start(terminal);
             terminal.power(true);

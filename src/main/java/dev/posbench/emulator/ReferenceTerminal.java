@@ -3,14 +3,11 @@ package dev.posbench.emulator;
 import static java.util.Objects.requireNonNull;
 
 import dev.posbench.channel.PhysicalEvent;
-import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
@@ -41,6 +38,7 @@ final class ReferenceTerminal implements Consumer<PhysicalEvent>, AutoCloseable 
     private final OutputStream serialOut;
     private final Thread loop;
     private final Thread reader;
+    private final ConsoleLink link;
     private volatile boolean closed;
 
     /**
@@ -56,6 +54,12 @@ final class ReferenceTerminal implements Consumer<PhysicalEvent>, AutoCloseable 
     /** @param flash the terminal's non-volatile memory */
     ReferenceTerminal(Settings settings, InputStream serialIn, OutputStream serialOut, URI bankUrl, ChipReader chips,
             Flash flash) {
+        this(settings, Console.PLAIN, serialIn, serialOut, bankUrl, chips, flash);
+    }
+
+    /** @param console how the serial port cuts messages, and which prompts it keeps to the display */
+    ReferenceTerminal(Settings settings, Console console, InputStream serialIn, OutputStream serialOut, URI bankUrl,
+            ChipReader chips, Flash flash) {
         requireNonNull(settings, "settings");
         this.serialIn = requireNonNull(serialIn, "serialIn");
         this.serialOut = requireNonNull(serialOut, "serialOut");
@@ -63,7 +67,8 @@ final class ReferenceTerminal implements Consumer<PhysicalEvent>, AutoCloseable 
         if (bankUrl.getScheme() == null || !bankUrl.getScheme().matches("https?") || bankUrl.getHost() == null) {
             throw new IllegalArgumentException("the bank URL must be an absolute http(s) URL, not " + bankUrl);
         }
-        Firmware firmware = new Firmware(settings, inputs, serialOut, bankUrl, requireNonNull(chips, "chips"),
+        this.link = console.link(serialOut);
+        Firmware firmware = new Firmware(settings, inputs, link, console, bankUrl, requireNonNull(chips, "chips"),
                 requireNonNull(flash, "flash"));
         this.loop = Thread.ofPlatform().name("terminal-" + settings.terminalId()).daemon().unstarted(firmware::run);
         this.reader = Thread.ofPlatform().name("terminal-" + settings.terminalId() + "-serial").daemon()
@@ -117,11 +122,8 @@ final class ReferenceTerminal implements Consumer<PhysicalEvent>, AutoCloseable 
     }
 
     private void readSerial() {
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(serialIn, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                ConsoleCommand.parse(line).ifPresent(command -> inputs.add(new Input.Console(command)));
-            }
+        try (serialIn) {
+            link.read(serialIn, line -> ConsoleCommand.parse(line).ifPresent(command -> inputs.add(new Input.Console(command))));
         } catch (IOException e) {
             if (!closed) {
                 LOG.warn("serial console input ended: {}", e.toString());

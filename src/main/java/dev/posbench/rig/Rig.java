@@ -33,10 +33,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rig's mechanisms on Pi4J pins, driven in the domain's words: select, swipe, insert, remove,
- * tap, press, power. Every motion is synchronous and returns when it is physically done. The rig
- * falls back to its safe state (every output low) on close, on any failure inside a motion and on
- * the emergency stop; after an emergency stop it refuses motions until the stop is released and
- * {@linkplain #resetEmergencyStop() reset}.
+ * tap, press, power. Every motion is synchronous and returns when it is physically done. Each
+ * output has the active level and the safe level rig.yaml gives it (relay boards are often
+ * active-low: "off" is a high line). The rig is in its safe state from the moment a pin is claimed,
+ * and returns to it on close, on any failure inside a motion and on the emergency stop, output by
+ * output in the declared order (the terminal's power first or last); after an emergency stop it
+ * refuses motions until the stop is released and {@linkplain #resetEmergencyStop() reset}. An
+ * output with a maximum on-time is put to its safe level when it stays on longer, whatever holds it.
+ *
+ * <p>What software cannot do: a SIGKILL, a JVM crash or a power loss of the Pi leaves every line as
+ * it was. A rig is made safe against that in hardware (pull resistors to the safe level, a relay
+ * board that defaults to off, a watchdog that drops power), see the README.
  */
 public final class Rig implements AutoCloseable {
 
@@ -51,8 +58,16 @@ public final class Rig implements AutoCloseable {
     private static final String STOPPED = "the emergency stop was pressed: every output is low and motions are"
             + " refused until it is released and reset";
 
-    /** One output pin and the mechanism it drives. */
-    private record Output(String id, int pin, DigitalOutput io) {}
+    /** One output pin, the mechanism it drives, and how it is wired. */
+    private record Output(String id, int pin, DigitalOutput io, RigSpec.Level level) {
+        boolean on() {
+            return io.isHigh() == level.activeHigh();
+        }
+
+        boolean safe() {
+            return io.isHigh() == level.safeHigh();
+        }
+    }
 
     private final RigSpec spec;
     private final Context pi4j;
@@ -63,9 +78,24 @@ public final class Rig implements AutoCloseable {
     private final Output tapActuator;
     private final Output powerRelay;
     private final Map<Key, Output> keys;
-    /** Every output, in the order the safe state drives them low: moving parts first, power last. */
+    /** Every output, in the order the safe state drives them: moving parts, keys, selector; power first or last. */
     private final List<Output> safeOrder;
+    /** Puts an output that stayed on too long to its safe level; a daemon thread that sleeps until one is due. */
+    private final java.util.concurrent.ScheduledExecutorService watchdog =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon()
+                    .name("rig-max-on-time").factory());
+    /** Per output id, how many times it was switched on: a watchdog due for an earlier switch-on does nothing. */
+    private final Map<String, Long> switchOns = new HashMap<>();
+    /** When the last key was released, in nanoTime; the next press waits out the release gap from it. */
+    private long keyReleasedAt = Long.MIN_VALUE;
     private final DigitalInput emergencyStop;
+    /** The optional sensors a motion waits for; absent ones are not waited for. */
+    private final java.util.Optional<Sensor> cardSeated;
+    private final java.util.Optional<Sensor> cardInDeck;
+    private final java.util.Optional<Sensor> carriageHome;
+
+    /** An input that confirms a motion: high when it senses its thing. */
+    private record Sensor(String name, String field, String senses, DigitalInput io) {}
 
     /** One motion at a time: two motions interleaving on the same mechanisms mean nothing physical. */
     private final ReentrantLock motion = new ReentrantLock();
@@ -86,7 +116,14 @@ public final class Rig implements AutoCloseable {
         this.pi4j = pi4j;
         Map<String, Output> byId = new LinkedHashMap<>();
         outputWiring(spec).forEach((id, pin) -> byId.put(id, output(id, pin, outputs)));
-        safeOrder = List.copyOf(byId.values());
+        List<Output> order = new ArrayList<>(byId.values());
+        if (spec.safety().powerFirst()) {
+            Output power = byId.get(POWER);
+            order.remove(power);
+            order.addFirst(power);
+        }
+        safeOrder = List.copyOf(order);
+        log.add("safe state at start: " + safeLevels());
         carriage = byId.get(CARRIAGE);
         insertActuator = byId.get(INSERT);
         tapActuator = byId.get(TAP);
@@ -117,6 +154,69 @@ public final class Rig implements AutoCloseable {
         if (emergencyStop.isHigh()) {
             emergencyStopPressed();
         }
+        RigSpec.Sensors sn = spec.safety().sensors();
+        cardSeated = sensor(sn.cardSeated(), "card-seated", "cardSeated", "the card seated in the chip reader", inputs);
+        cardInDeck = sensor(sn.cardInDeck(), "card-in-deck", "cardInDeck", "a card in the selected slot", inputs);
+        carriageHome = sensor(sn.carriageHome(), "carriage-home", "carriageHome", "the swipe carriage at home", inputs);
+    }
+
+    private java.util.Optional<Sensor> sensor(java.util.OptionalInt pin, String id, String field, String senses,
+            Class<? extends DigitalInputProvider> inputs) {
+        if (pin.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        DigitalInput io = pi4j.create(DigitalInput.newConfigBuilder(pi4j)
+                .id(id)
+                .name(id.replace('-', ' ') + " sensor (BCM " + pin.getAsInt() + ")")
+                .address(pin.getAsInt())
+                // an unwired sensor must read as "not sensed", so a motion waiting for it fails, never passes
+                .pull(PullResistance.PULL_DOWN)
+                .provider(inputs));
+        // event-driven: a motion waiting for the sensor wakes the moment its line changes
+        io.addListener(event -> {
+            pins.lock();
+            try {
+                stopOrClose.signalAll();
+            } finally {
+                pins.unlock();
+            }
+        });
+        return java.util.Optional.of(new Sensor(id, field, senses, io));
+    }
+
+    /**
+     * Waits, event-driven, for a sensor to read {@code sensed}, up to rig.yaml's sensor timeout.
+     *
+     * @throws SensorException naming the sensor when it does not confirm in time (the motion's
+     *                         failure then puts the rig in its safe state)
+     */
+    private void confirm(java.util.Optional<Sensor> sensor, boolean sensed, String after) {
+        if (sensor.isEmpty()) {
+            return;
+        }
+        Sensor s = sensor.get();
+        Duration timeout = spec.safety().sensors().timeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        pins.lock();
+        try {
+            while (s.io().isHigh() != sensed) {
+                refuseWhenStoppedOrClosed();
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new SensorException("the " + s.name() + " sensor (BCM " + s.io().address() + ", " + RIG_YAML
+                            + " gpio.sensors." + s.field() + ") did not " + (sensed ? "confirm " : "see the end of ")
+                            + s.senses() + " within " + timeout.toMillis() + " ms " + after
+                            + "; every output went to its safe level");
+                }
+                stopOrClose.awaitNanos(left);
+            }
+            log.add("  " + s.name() + (sensed ? " confirmed" : " clear"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RigStoppedException("interrupted waiting for the " + s.name() + " sensor");
+        } finally {
+            pins.unlock();
+        }
     }
 
     /** The simulated rig: the Pi4J mock platform's pins, for the virtual mechanics to listen to. */
@@ -142,12 +242,9 @@ public final class Rig implements AutoCloseable {
      * nothing stays open.
      */
     public static Rig onPi(RigSpec spec) {
-        String chip = spec.gpioChip() == null ? "" : spec.gpioChip().strip();
+        checkChip(spec);
+        String chip = spec.gpioChip().strip();
         String where = "/dev/" + chip + " (" + RIG_YAML + " gpio.chip)";
-        if (chip.isEmpty() || chip.contains("/") || !Files.exists(Path.of("/dev", chip))) {
-            throw new BadInputException(where,
-                    "no such GPIO chip device; on a Raspberry Pi it is gpiochip0 (gpiodetect lists the chips)");
-        }
         checkWiring(spec);
         Context pi4j;
         try {
@@ -170,6 +267,34 @@ public final class Rig implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the GPIO chip a Pi rig names is there: the same check, and the same message, for
+     * {@code posbench doctor} and for a run, which never falls back to mock pins.
+     *
+     * @throws BadInputException naming the chip, and the chips this machine has (often none at all)
+     */
+    public static void checkChip(RigSpec spec) {
+        checkChip(spec, RIG_YAML);
+    }
+
+    /** {@link #checkChip(RigSpec)}, naming the rig file the spec came from. */
+    public static void checkChip(RigSpec spec, String rigFile) {
+        String chip = spec.gpioChip() == null ? "" : spec.gpioChip().strip();
+        String where = "/dev/" + chip + " (" + rigFile + " gpio.chip)";
+        if (chip.isEmpty() || chip.contains("/") || !Files.exists(Path.of("/dev", chip))) {
+            List<String> chips = new ArrayList<>();
+            try (var dev = Files.newDirectoryStream(Path.of("/dev"), "gpiochip*")) {
+                dev.forEach(p -> chips.add(p.toString()));
+            } catch (java.io.IOException e) {
+                // listed as none below
+            }
+            throw new BadInputException(where, "no such GPIO chip device; " + (chips.isEmpty()
+                    ? "this machine has no GPIO chip at all (no /dev/gpiochip*): it is not the rig's Raspberry Pi"
+                    : "this machine has " + String.join(", ", chips.stream().sorted().toList()))
+                    + "; on a Raspberry Pi it is gpiochip0 (gpiodetect lists the chips)");
+        }
+    }
+
     /** Puts the card of {@code slot} in front of the mechanisms: the slot in binary on the selector pins. */
     public void selectCard(int slot) {
         checkSlot(slot);
@@ -185,11 +310,13 @@ public final class Rig implements AutoCloseable {
         Duration stroke = spec.swipe().travelTime(cmPerSecond);
         motion(String.format(Locale.ROOT, "swipe slot %d at %.1f cm/s", slot, cmPerSecond), () -> {
             select(slot);
-            long moving = drive(carriage, DigitalState.HIGH);
+            confirm(carriageHome, true, "before the swipe");
+            long moving = drive(carriage, true);
             // Physical time: the carriage carries the card past the read head for the whole stroke; the
             // pulse width is the swipe speed the reader sees.
             hold(moving, stroke);
-            drive(carriage, DigitalState.LOW);
+            drive(carriage, false);
+            confirm(carriageHome, true, "after the swipe");
         });
     }
 
@@ -201,21 +328,23 @@ public final class Rig implements AutoCloseable {
         }
         motion("insert slot " + slot, () -> {
             select(slot);
-            long pushing = drive(insertActuator, DigitalState.HIGH);
+            long pushing = drive(insertActuator, true);
             // Physical time: the actuator's travel until the card's contacts touch the reader's.
             hold(pushing, spec.insert().travel());
+            confirm(cardSeated, true, "after the insert");
         });
     }
 
     /** Pulls the card out of the chip reader; nothing to do when no card is in. */
     public void remove() {
         motion("remove card", () -> {
-            if (!insertActuator.io().isHigh()) {
+            if (!insertActuator.on()) {
                 return;
             }
-            long pulling = drive(insertActuator, DigitalState.LOW);
+            long pulling = drive(insertActuator, false);
             // Physical time: the actuator's travel until the card is out of the reader.
             hold(pulling, spec.insert().travel());
+            confirm(cardSeated, false, "after the removal");
         });
     }
 
@@ -224,10 +353,10 @@ public final class Rig implements AutoCloseable {
         checkSlot(slot);
         motion("tap slot " + slot, () -> {
             select(slot);
-            long over = drive(tapActuator, DigitalState.HIGH);
+            long over = drive(tapActuator, true);
             // Physical time: the dwell over the antenna.
             hold(over, spec.tap().travel());
-            drive(tapActuator, DigitalState.LOW);
+            drive(tapActuator, false);
         });
     }
 
@@ -258,10 +387,15 @@ public final class Rig implements AutoCloseable {
         motion(secret ? "key * (secret entry)" : "key " + key.label(), () -> {
             secretMotion = secret;
             try {
-                long down = drive(solenoid, DigitalState.HIGH);
+                // Physical time: a keypad needs the key up for a while before the next press, or "1 1"
+                // reads as one long press; the gap is rig.yaml gpio.keys.releaseMs.
+                if (keyReleasedAt != Long.MIN_VALUE) {
+                    hold(keyReleasedAt, spec.safety().keyRelease());
+                }
+                long down = drive(solenoid, true);
                 // Physical time: how long the solenoid holds the key down.
                 hold(down, spec.keys().press());
-                drive(solenoid, DigitalState.LOW);
+                keyReleasedAt = drive(solenoid, false);
             } finally {
                 secretMotion = false;
             }
@@ -271,7 +405,7 @@ public final class Rig implements AutoCloseable {
     /** Switches the terminal's power relay. */
     public void power(boolean on) {
         motion("power " + (on ? "on" : "off"), () -> {
-            long switched = drive(powerRelay, on ? DigitalState.HIGH : DigitalState.LOW);
+            long switched = drive(powerRelay, on);
             // Physical time: the relay's contacts settle.
             hold(switched, spec.power().travel());
         });
@@ -279,15 +413,15 @@ public final class Rig implements AutoCloseable {
 
     /** Whether the insert actuator holds a card in the chip reader. */
     public boolean cardInserted() {
-        return insertActuator.io().isHigh();
+        return insertActuator.on();
     }
 
-    /** Drives every output low: no actuator moves, no key is held, the terminal is unpowered. */
+    /** Puts every output to its safe level, in the declared order: no actuator moves, no key is held. */
     public void safeState() {
         pins.lock();
         try {
             if (!closed) {
-                allLow("safe state: all outputs low");
+                allSafe("safe state: " + safeLevels());
             }
         } finally {
             pins.unlock();
@@ -307,7 +441,7 @@ public final class Rig implements AutoCloseable {
             stopped = true;
             stopReason = "posbench was stopped by " + why + ": every output is at its safe level and motions are refused";
             try {
-                allLow("safe state: all outputs low (" + why + ")");
+                allSafe("safe state: " + safeLevels() + " (" + why + ")");
             } finally {
                 stopOrClose.signalAll();
             }
@@ -337,9 +471,14 @@ public final class Rig implements AutoCloseable {
         }
     }
 
-    /** Whether any output is high, for checks that nothing was left on. */
+    /** Whether any output line is high. */
     public boolean anyOutputHigh() {
         return safeOrder.stream().anyMatch(output -> output.io().isHigh());
+    }
+
+    /** Whether every output is at its safe level, for checks that nothing was left on. */
+    public boolean allOutputsSafe() {
+        return safeOrder.stream().allMatch(Output::safe);
     }
 
     public ActuationLog log() {
@@ -363,12 +502,13 @@ public final class Rig implements AutoCloseable {
             closed = true;
             closing = true;
             stopOrClose.signalAll();
-            allLow("safe state: all outputs low (rig closing)");
+            allSafe("safe state: " + safeLevels() + " (rig closing)");
         } finally {
             pins.unlock();
             // outside the lock: on a Pi the emergency-stop listener runs on a Pi4J thread that may be
             // waiting for it, and shutdown waits for that thread
             if (closing) {
+                watchdog.shutdownNow();
                 shutdown(pi4j);
             }
         }
@@ -388,6 +528,10 @@ public final class Rig implements AutoCloseable {
                 body.run();
             } catch (RigStoppedException e) {
                 throw e; // the emergency stop or the interrupt already brought the rig to its safe state
+            } catch (SensorException e) {
+                LOG.error("{} failed: {}", what, e.getMessage());
+                safeState();
+                throw e;
             } catch (RuntimeException | Error e) {
                 LOG.error("{} failed: the rig goes to its safe state", what, e);
                 safeState();
@@ -399,17 +543,29 @@ public final class Rig implements AutoCloseable {
     }
 
     private void select(int slot) {
+        boolean changed = false;
+        long since = 0;
         for (int bit = 0; bit < selector.size(); bit++) {
-            drive(selector.get(bit), ((slot >> bit) & 1) == 1 ? DigitalState.HIGH : DigitalState.LOW);
+            boolean on = ((slot >> bit) & 1) == 1;
+            if (selector.get(bit).on() != on) {
+                changed = true;
+                since = drive(selector.get(bit), on);
+            }
         }
+        if (changed) {
+            // Physical time: the selector carries the chosen card to the mechanisms
+            // (rig.yaml gpio.cardSelectorTravelMs).
+            hold(since, spec.safety().selectTravel());
+        }
+        confirm(cardInDeck, true, "after selecting slot " + slot);
     }
 
     /** Returns when the pin changed, in {@link System#nanoTime()}, for timing the motion from it. */
-    private long drive(Output output, DigitalState state) {
+    private long drive(Output output, boolean on) {
         pins.lock();
         try {
             refuseWhenStoppedOrClosed();
-            return set(output, state);
+            return set(output, on);
         } finally {
             pins.unlock();
         }
@@ -433,8 +589,8 @@ public final class Rig implements AutoCloseable {
             refuseWhenStoppedOrClosed();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            allLow("safe state: all outputs low (motion interrupted)");
-            throw new RigStoppedException("the motion was interrupted: every output is low");
+            allSafe("safe state: " + safeLevels() + " (motion interrupted)");
+            throw new RigStoppedException("the motion was interrupted: every output is at its safe level");
         } finally {
             pins.unlock();
         }
@@ -460,7 +616,7 @@ public final class Rig implements AutoCloseable {
                     + " released and reset", spec.emergencyStop());
             log.add("EMERGENCY STOP pressed");
             try {
-                allLow("safe state: all outputs low");
+                allSafe("safe state: " + safeLevels());
             } finally {
                 stopOrClose.signalAll();
             }
@@ -469,15 +625,22 @@ public final class Rig implements AutoCloseable {
         }
     }
 
-    /** Caller holds {@link #pins}. Drives every output low even when one of them fails. */
-    private void allLow(String why) {
+    /** How the safe state reads in the log: "all outputs low" on a plain rig, the levels otherwise. */
+    private String safeLevels() {
+        boolean allLow = safeOrder == null || safeOrder.stream().noneMatch(o -> o.level().safeHigh());
+        String order = spec.safety().powerFirst() ? ", power first" : "";
+        return (allLow ? "all outputs low" : "every output at its safe level") + order;
+    }
+
+    /** Caller holds {@link #pins}. Puts every output to its safe level, in order, even when one of them fails. */
+    private void allSafe(String why) {
         log.add(why);
         RuntimeException failure = null;
         for (Output output : safeOrder) {
             try {
-                set(output, DigitalState.LOW);
+                setLevel(output, output.level().safeHigh());
             } catch (RuntimeException e) {
-                LOG.error("Could not drive {} (BCM {}) low", output.id(), output.pin(), e);
+                LOG.error("Could not put {} (BCM {}) to its safe level", output.id(), output.pin(), e);
                 if (failure == null) {
                     failure = e;
                 } else {
@@ -490,17 +653,48 @@ public final class Rig implements AutoCloseable {
         }
     }
 
-    /** Caller holds {@link #pins}. Returns when the pin is at {@code state}, in {@link System#nanoTime()}. */
-    private long set(Output output, DigitalState state) {
-        if (output.io().state() == state) {
+    /** Caller holds {@link #pins}. Switches the mechanism on or off; returns when, in {@link System#nanoTime()}. */
+    private long set(Output output, boolean on) {
+        return setLevel(output, output.level().high(on));
+    }
+
+    /**
+     * Caller holds {@link #pins}. Puts the line high or low; returns when it is there, in
+     * {@link System#nanoTime()}. Switching an output on arms its maximum on-time.
+     */
+    private long setLevel(Output output, boolean high) {
+        if (output.io().isHigh() == high) {
             return System.nanoTime();
         }
-        output.io().state(state);
+        output.io().state(high ? DigitalState.HIGH : DigitalState.LOW);
         long changed = System.nanoTime();
         // a secret key's pin would name its digit: the log keeps that a key moved, not which
         String id = secretMotion && keys.containsValue(output) ? "key-*" : output.id();
-        log.add("  " + id + (state == DigitalState.HIGH ? " high" : " low"));
+        boolean activeLow = !output.level().activeHigh();
+        log.add("  " + id + (high ? " high" : " low") + (activeLow ? (output.on() ? " (on)" : " (off)") : ""));
+        long n = switchOns.merge(output.id(), 1L, Long::sum);
+        Duration maxOn = spec.safety().maxOn().get(output.pin());
+        if (output.on() && maxOn != null && !closed) {
+            watchdog.schedule(() -> overstayed(output, n, maxOn), maxOn.toNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+        }
         return changed;
+    }
+
+    /** The watchdog's check: still on since that same switch-on, past its maximum: to its safe level. */
+    private void overstayed(Output output, long switchOn, Duration maxOn) {
+        pins.lock();
+        try {
+            if (closed || !output.on() || switchOns.getOrDefault(output.id(), 0L) != switchOn) {
+                return;
+            }
+            LOG.error("{} (BCM {}) stayed on longer than its maximum of {} ms: put to its safe level", output.id(),
+                    output.pin(), maxOn.toMillis());
+            log.add("  " + (keys.containsValue(output) ? "key-*" : output.id()) + " on longer than its maximum "
+                    + maxOn.toMillis() + " ms: put to its safe level");
+            setLevel(output, output.level().safeHigh());
+        } finally {
+            pins.unlock();
+        }
     }
 
     private void checkSlot(int slot) {
@@ -512,15 +706,18 @@ public final class Rig implements AutoCloseable {
     }
 
     private Output output(String id, int pin, Class<? extends DigitalOutputProvider> provider) {
+        RigSpec.Level level = spec.safety().level(pin);
+        DigitalState safe = level.safeHigh() ? DigitalState.HIGH : DigitalState.LOW;
         try {
+            // claimed at its safe level, and Pi4J's shutdown hook leaves it there on a normal JVM exit
             DigitalOutput io = pi4j.create(DigitalOutput.newConfigBuilder(pi4j)
                     .id(id)
                     .name(id.replace('-', ' ') + " (BCM " + pin + ")")
                     .address(pin)
-                    .initial(DigitalState.LOW)
-                    .shutdown(DigitalState.LOW)
+                    .initial(safe)
+                    .shutdown(safe)
                     .provider(provider));
-            return new Output(id, pin, io);
+            return new Output(id, pin, io, level);
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot claim BCM " + pin + " for " + id + ": " + e.getMessage(), e);
         }

@@ -4,6 +4,7 @@ import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalOutput;
 import com.pi4j.io.gpio.digital.DigitalState;
 import com.pi4j.io.gpio.digital.DigitalStateChangeListener;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import dev.posbench.channel.Key;
 import dev.posbench.channel.PhysicalEvent;
 import dev.posbench.channel.PhysicalEvent.CardInserted;
@@ -43,6 +44,9 @@ public final class Mechanics implements AutoCloseable {
     private final Readers readers;
     private final List<DigitalOutput> selector;
     private final List<Runnable> detach = new ArrayList<>();
+    private final java.util.Optional<MockDigitalInput> cardSeated;
+    private final java.util.Optional<MockDigitalInput> cardInDeck;
+    private final java.util.Optional<MockDigitalInput> carriageHome;
 
     // guarded by this
     private long strokeStartNanos = -1;
@@ -73,6 +77,14 @@ public final class Mechanics implements AutoCloseable {
         Map<DigitalOutput, Key> solenoids = new HashMap<>();
         spec.keys().pins().forEach((key, pin) -> solenoids.put(wired(byPin, pin), key));
 
+        // the rig's optional sensors, on the same mock platform: what they would sense on a real rig
+        cardSeated = sensor(pi4j, spec.safety().sensors().cardSeated());
+        cardInDeck = sensor(pi4j, spec.safety().sensors().cardInDeck());
+        carriageHome = sensor(pi4j, spec.safety().sensors().carriageHome());
+        sense(carriageHome, true);
+        selector.forEach(bit -> listen(bit, on -> sense(cardInDeck, deck.containsKey(selectedSlot()))));
+        sense(cardInDeck, deck.containsKey(selectedSlot()));
+
         listen(carriage, this::carriage);
         listen(insert, this::insertActuator);
         listen(tap, this::tapActuator);
@@ -92,6 +104,7 @@ public final class Mechanics implements AutoCloseable {
     }
 
     private synchronized void carriage(boolean moving) {
+        sense(carriageHome, !moving);
         if (moving) {
             strokeStartNanos = System.nanoTime();
             // the card that rides the carriage is the one selected when the stroke starts
@@ -123,6 +136,8 @@ public final class Mechanics implements AutoCloseable {
     }
 
     private synchronized void insertActuator(boolean in) {
+        // any card pushed in sits in the slot, chip or not; an empty slot pushes nothing
+        sense(cardSeated, in && deck.containsKey(selectedSlot()));
         if (!in) {
             if (chipInReader) {
                 chipInReader = false;
@@ -166,10 +181,22 @@ public final class Mechanics implements AutoCloseable {
         }
     }
 
+    private static java.util.Optional<MockDigitalInput> sensor(Context pi4j, java.util.OptionalInt pin) {
+        if (pin.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return pi4j.registry().allByType(MockDigitalInput.class).values().stream()
+                .filter(in -> in.config().address() == pin.getAsInt()).findFirst();
+    }
+
+    private static void sense(java.util.Optional<MockDigitalInput> sensor, boolean sensed) {
+        sensor.ifPresent(s -> s.mockState(sensed ? DigitalState.HIGH : DigitalState.LOW));
+    }
+
     private int selectedSlot() {
         int slot = 0;
         for (int bit = 0; bit < selector.size(); bit++) {
-            if (selector.get(bit).isHigh()) {
+            if (on(selector.get(bit))) {
                 slot |= 1 << bit;
             }
         }
@@ -185,8 +212,14 @@ public final class Mechanics implements AutoCloseable {
         }
     }
 
-    private void listen(DigitalOutput output, Consumer<Boolean> high) {
-        DigitalStateChangeListener listener = event -> high.accept(event.state() == DigitalState.HIGH);
+    /** Whether the mechanism on this output is switched on: its line at its active level, as rig.yaml wires it. */
+    private boolean on(DigitalOutput output) {
+        return output.isHigh() == spec.safety().level(output.config().address()).activeHigh();
+    }
+
+    private void listen(DigitalOutput output, Consumer<Boolean> on) {
+        boolean activeHigh = spec.safety().level(output.config().address()).activeHigh();
+        DigitalStateChangeListener listener = event -> on.accept((event.state() == DigitalState.HIGH) == activeHigh);
         output.addListener(listener);
         detach.add(() -> output.removeListener(listener));
     }

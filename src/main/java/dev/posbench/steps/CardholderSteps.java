@@ -42,7 +42,7 @@ public final class CardholderSteps {
                 }
             }
         }
-        scenario.awaitOutcome(Outcome.PRESENT_CARD);
+        scenario.awaitShown(Outcome.PRESENT_CARD);
     }
 
     @When("the cardholder swipes card {card}")

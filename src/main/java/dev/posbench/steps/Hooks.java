@@ -51,6 +51,13 @@ public final class Hooks {
         Evidence.attachText("bank journal", scenario.bench.bank().renderJournal());
         Evidence.bankMessages(exchanges);
         Evidence.attachText("actuation log", scenario.bench.rig().log().render(scenario.actuationStart));
+        if (!scenario.timedWaits.isEmpty()) {
+            StringBuilder waits = new StringBuilder("Waits timed by the profile's settle time, not seen on the serial"
+                    + " line (the terminal does not send these prompts):\n");
+            scenario.timedWaits.forEach(w -> waits.append(w.at()).append("  ").append(w.what()).append("  ")
+                    .append(w.settle().toMillis()).append(" ms\n"));
+            Evidence.attachText("timed waits", waits.toString());
+        }
         scenario.bench.program().ifPresent(p ->
                 Evidence.attachText("terminal program output", p.outputSince(scenario.programStart)));
     }

@@ -44,6 +44,32 @@ public final class Scenario {
     /** What the bank received before a step set it back to normal (which empties its journal). */
     final List<Exchange> earlierExchanges = new ArrayList<>();
 
+    /**
+     * A wait the bench timed instead of seeing: the terminal does not send this prompt, so the
+     * profile's settle time stood for it. The report lists these.
+     */
+    record TimedWait(Instant at, String what, Duration settle) {}
+
+    /** Every timed wait of this scenario, in order. */
+    final List<TimedWait> timedWaits = new ArrayList<>();
+    /**
+     * Where the transcript and the rig stood when a timed wait (or a settle ended by silence) last
+     * ended: while neither moved, the terminal is still waiting for the cardholder and another timed
+     * wait would only eat into its own timer.
+     */
+    private Transcript.Mark lastTimedEnd;
+    private ActuationLog.Mark lastTimedActuation;
+
+    private void timedWaitEnded() {
+        lastTimedEnd = transcript().mark();
+        lastTimedActuation = bench.rig().log().mark();
+    }
+
+    private boolean stillWaitingSinceLastTimedWait() {
+        return lastTimedEnd != null && transcript().mark().line() == lastTimedEnd.line()
+                && bench.rig().log().mark().equals(lastTimedActuation);
+    }
+
     /** A sale the bench started, when, for how much (minor units). */
     record Sale(Instant at, long amount) {}
 
@@ -162,10 +188,45 @@ public final class Scenario {
         Line line = transcript().await(cursor, either, outcomeWait(), describe(outcome));
         if (!wanted.matcher(line.text()).find()) {
             throw new AssertionError("expected " + describe(outcome) + ", but the terminal finished the transaction"
-                    + " without showing it (\"" + Pans.maskAll(line.text()) + "\" at " + line.at() + "); this scenario's"
+                    + " without showing it (\"" + line.shown() + "\" at " + line.at() + "); this scenario's"
                     + " transcript:\n" + transcript().render(transcriptStart));
         }
         return line;
+    }
+
+    /**
+     * The terminal shows this outcome: waited for in what it sends, or, for a prompt the profile
+     * says it keeps off the serial port, a timed wait.
+     */
+    void awaitShown(Outcome outcome) {
+        if (profile().settleTime(outcome).isPresent()) {
+            timedWait(outcome);
+        } else {
+            awaitOutcome(outcome);
+        }
+    }
+
+    /**
+     * The profile's settle time for a prompt the terminal does not send: nothing on the line can
+     * say when the terminal is ready, so the wait is the terminal's own pace as the profile gives
+     * it. It watches the line all the while: a terminal that finishes the transaction instead of
+     * asking fails the step there and then. Reported as a timed step in the report.
+     */
+    void timedWait(Outcome prompt) {
+        Duration settle = profile().settleTime(prompt).orElseThrow();
+        String name = "timed wait " + settle.toMillis() + " ms for " + prompt + " (" + profile().file()
+                + " silentPrompts." + prompt + ": the terminal does not send this prompt)";
+        Optional<Line> finished = io.qameta.allure.Allure.step(name,
+                () -> transcript().lastMatchingWithin(finished(), settle));
+        timedWaits.add(new TimedWait(Instant.now(), prompt.name(), settle));
+        timedWaitEnded();
+        // as if the prompt had been seen now: what came before it is behind the scenario's waits
+        transcript().skipToEnd(cursor);
+        if (finished.isPresent()) {
+            throw new AssertionError("expected " + prompt + " (a timed wait: " + profile().file() + " silentPrompts."
+                    + prompt + "), but the terminal finished the transaction instead (\"" + finished.get().shown()
+                    + "\" at " + finished.get().at() + "); this scenario's transcript:\n" + transcript().render(transcriptStart));
+        }
     }
 
     /** Where a terminal waits for a person: from any of these it sends nothing to the bank on its own. */
@@ -178,8 +239,22 @@ public final class Scenario {
      */
     void settle() {
         String alternatives = WAITING.stream().map(o -> "(?:" + pattern(o) + ")").collect(Collectors.joining("|"));
-        transcript().awaitLast(Pattern.compile(alternatives), outcomeWait(),
-                "the terminal to wait for the cardholder (one of " + WAITING + ")");
+        String expected = "the terminal to wait for the cardholder (one of " + WAITING + ")";
+        Optional<Duration> quiet = profile().silentPrompts().values().stream().max(Duration::compareTo);
+        if (quiet.isEmpty()) {
+            transcript().awaitLast(Pattern.compile(alternatives), outcomeWait(), expected);
+            return;
+        }
+        // a terminal that keeps its prompts to itself waits for the cardholder in silence
+        String name = "settle: the terminal shows a waiting state, or sends nothing for " + quiet.get().toMillis()
+                + " ms (the longest of " + profile().file() + " silentPrompts)";
+        boolean bySilence = io.qameta.allure.Allure.step(name,
+                () -> transcript().awaitLastOrQuiet(Pattern.compile(alternatives), quiet.get(), outcomeWait(), expected));
+        if (bySilence) {
+            timedWaits.add(new TimedWait(Instant.now(), "silence (the terminal waits for the cardholder without a word)",
+                    quiet.get()));
+            timedWaitEnded();
+        }
     }
 
     /**
@@ -187,6 +262,13 @@ public final class Scenario {
      * {@link #awaitOutcome} it does not care whether an earlier step already saw the prompt.
      */
     void awaitPrompt(Outcome prompt) {
+        if (profile().settleTime(prompt).isPresent()) {
+            // just waited for, and neither the terminal nor the rig did anything since: it is still asking
+            if (!stillWaitingSinceLastTimedWait()) {
+                timedWait(prompt);
+            }
+            return;
+        }
         Pattern wanted = pattern(prompt);
         Pattern finished = finished();
         // a prompt is awaited only once the card is presented: idle (or "remove card") as the latest
@@ -197,7 +279,7 @@ public final class Scenario {
             String shown = transcript().linesSince(transcriptStart).stream()
                     .filter(l -> !finished.matcher(l.text()).find())
                     .reduce((a, b) -> b)
-                    .map(l -> "\"" + Pans.maskAll(l.text()) + "\" at " + l.at())
+                    .map(l -> "\"" + l.shown() + "\" at " + l.at())
                     .orElse("nothing");
             throw new AssertionError("expected " + describe(prompt) + ", but the terminal finished the transaction"
                     + " without asking for it; the last it showed was " + shown + "; this scenario's transcript:\n"

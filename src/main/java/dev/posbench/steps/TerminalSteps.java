@@ -1,7 +1,6 @@
 package dev.posbench.steps;
 
 import dev.posbench.BadInputException;
-import dev.posbench.channel.Pans;
 import dev.posbench.terminal.Transcript.Line;
 import dev.posbench.terminal.Outcome;
 import io.cucumber.java.en.Given;
@@ -57,7 +56,7 @@ public final class TerminalSteps {
 
     @Then("the terminal shows {outcome}")
     public void shows(Outcome outcome) {
-        scenario.awaitOutcome(outcome);
+        scenario.awaitShown(outcome);
     }
 
     /**
@@ -76,7 +75,7 @@ public final class TerminalSteps {
         Line line = scenario.awaitOutcome(Outcome.INCORRECT_PIN);
         Matcher m = pattern.matcher(line.text());
         String shown = m.find() ? m.group(TRIES) : null;
-        String where = "\"" + Pans.maskAll(line.text()) + "\" at " + line.at();
+        String where = "\"" + line.shown() + "\" at " + line.at();
         if (shown == null) {
             throw new AssertionError("expected INCORRECT_PIN with " + expected + " tries left, but the terminal showed"
                     + " INCORRECT_PIN without the number of tries left (" + where + ", "
@@ -90,10 +89,16 @@ public final class TerminalSteps {
 
     @Then("the terminal never showed {outcome}")
     public void neverShowed(Outcome outcome) {
+        if (scenario.profile().settleTime(outcome).isPresent()) {
+            // what the terminal never sends cannot prove anything by its absence
+            scenario.notApplicable = true;
+            throw new NotApplicable("not applicable: the scenario checks that the terminal never sent " + outcome
+                    + ", and " + scenario.profile().file() + " says it never sends it (silentPrompts." + outcome + ")");
+        }
         Optional<Line> line = scenario.shown(outcome);
         if (line.isPresent()) {
             throw new AssertionError("the terminal showed " + scenario.describe(outcome) + " at "
-                    + line.get().at() + ": \"" + dev.posbench.channel.Pans.maskAll(line.get().text()) + "\"");
+                    + line.get().at() + ": \"" + line.get().shown() + "\"");
         }
     }
 }

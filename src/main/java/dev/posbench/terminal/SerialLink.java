@@ -7,11 +7,17 @@ import com.fazecast.jSerialComm.SerialPortInvalidPortException;
 import dev.posbench.BadInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.posbench.channel.FrameFormat;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,16 +49,16 @@ public final class SerialLink implements AutoCloseable {
     private final String device;
     private final SerialPort port;
     private final Transcript transcript;
-    private final Charset charset;
     private final AtomicBoolean closed = new AtomicBoolean();
     /** The device went away under the link (an adapter unplugged): the bench may open it again. */
     private volatile boolean vanished;
+    /** The terminal's ACK (true) or NAK (false) to the command last sent, as the event thread reads them. */
+    private final BlockingQueue<Boolean> answers = new LinkedBlockingQueue<>();
 
-    private SerialLink(String device, SerialPort port, Transcript transcript, Charset charset) {
+    private SerialLink(String device, SerialPort port, Transcript transcript) {
         this.device = device;
         this.port = port;
         this.transcript = transcript;
-        this.charset = charset;
     }
 
     /**
@@ -93,8 +99,8 @@ public final class SerialLink implements AutoCloseable {
                     "busy: another program has it open (a terminal console, another posbench run), or this run opened it already; close it and retry" + where);
         }
 
-        Transcript transcript = new Transcript(settings.charset());
-        SerialLink link = new SerialLink(device, port, transcript, settings.charset());
+        Transcript transcript = new Transcript(settings.decoder());
+        SerialLink link = new SerialLink(device, port, transcript);
         if (!port.addDataListener(link.new Listener())) {
             port.closePort();
             throw new IllegalStateException(device + ": jSerialComm refused the data listener");
@@ -114,16 +120,20 @@ public final class SerialLink implements AutoCloseable {
     }
 
     /**
-     * Writes all of {@code bytes} to the terminal, recorded in the transcript as
+     * Writes all of {@code bytes} to the terminal as they are, recorded in the transcript as
      * {@link Transcript.Direction#TO_TERMINAL}.
      *
      * @throws UncheckedIOException naming the device when the port is closed or the write fails
      */
     public synchronized void send(byte[] bytes) {
+        write(bytes, true);
+    }
+
+    private void write(byte[] bytes, boolean command) {
         if (closed.get() || !port.isOpen()) {
             throw new UncheckedIOException(new IOException(device + ": cannot send, the serial link is closed"));
         }
-        transcript.sent(Instant.now(), bytes);
+        transcript.sent(Instant.now(), bytes, command);
         int done = 0;
         while (done < bytes.length) {
             int n = port.writeBytes(bytes, bytes.length - done, done);
@@ -135,9 +145,42 @@ public final class SerialLink implements AutoCloseable {
         }
     }
 
-    /** {@link #send(byte[])} of {@code text} in the profile's charset. */
-    public void send(String text) {
-        send(text.getBytes(charset));
+    /**
+     * Sends one command as the profile's link carries it: a line of text, or a frame. On a link
+     * with ACK/NAK the command is sent again after a NAK or a silent timer, as often as the
+     * protocol repeats, and the call returns once the terminal acknowledged it.
+     *
+     * @throws UncheckedIOException when the terminal did not acknowledge it, naming each attempt's fate
+     */
+    public synchronized void send(String command) {
+        LinkDecoder decoder = transcript.decoder();
+        byte[] bytes = decoder.encode(command);
+        Optional<FrameFormat.Handshake> handshake = decoder.handshake();
+        if (handshake.isEmpty()) {
+            write(bytes, true);
+            return;
+        }
+        List<String> fates = new ArrayList<>();
+        answers.clear();
+        for (int attempt = 0; attempt <= handshake.get().retries(); attempt++) {
+            write(bytes, true);
+            Boolean ack;
+            try {
+                ack = answers.poll(handshake.get().timeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(device + ": interrupted waiting for the terminal's ACK", e);
+            }
+            if (Boolean.TRUE.equals(ack)) {
+                return;
+            }
+            fates.add(ack == null ? "no answer within " + handshake.get().timeout().toMillis() + " ms" : "NAK");
+            if (closed.get()) {
+                break;
+            }
+        }
+        throw new UncheckedIOException(new IOException(device + ": the terminal did not acknowledge the command "
+                + Transcript.show(decoder.showSent(bytes)) + " (" + String.join(", ", fates) + ")"));
     }
 
     /** Whether the device went away under the link: it is closed, and only a new open can bring it back. */
@@ -209,6 +252,17 @@ public final class SerialLink implements AutoCloseable {
         };
     }
 
+    /** An ACK or NAK, written from the event thread the moment a frame is read, as the protocol's timer wants. */
+    private void reply(byte[] bytes, String what) {
+        if (closed.get() || !port.isOpen()) {
+            return;
+        }
+        transcript.sent(Instant.now(), bytes, false);
+        if (port.writeBytes(bytes, bytes.length) != bytes.length) {
+            LOG.warn("serial link {}: could not send {} (jSerialComm error {})", device, what, port.getLastErrorCode());
+        }
+    }
+
     private final class Listener implements SerialPortDataListener {
 
         @Override
@@ -222,7 +276,13 @@ public final class SerialLink implements AutoCloseable {
             if ((type & SerialPort.LISTENING_EVENT_DATA_RECEIVED) != 0) {
                 byte[] data = event.getReceivedData();
                 if (data != null) {
-                    transcript.received(Instant.now(), data);
+                    for (LinkDecoder.Decoded d : transcript.received(Instant.now(), data)) {
+                        switch (d) {
+                            case LinkDecoder.Decoded.Reply(byte[] reply, String what) -> reply(reply, what);
+                            case LinkDecoder.Decoded.Answered(boolean ack) -> answers.add(ack);
+                            default -> { }
+                        }
+                    }
                 }
             }
             if ((type & SerialPort.LISTENING_EVENT_PORT_DISCONNECTED) != 0) {

@@ -1,7 +1,6 @@
 package dev.posbench.terminal;
 
 import dev.posbench.channel.Pans;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.Charset;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,16 +17,12 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
- * Everything that crossed one serial link, in both directions, with the time it crossed, and the
- * terminal's output decoded into lines. Every wait on what the terminal shows goes through
- * {@link #await} or {@link #awaitLast}: one condition, signalled on every new line, so a wait ends
- * the moment its line arrives and costs nothing while it does not.
- *
- * <p>Lines are split on {@code \n}; trailing {@code \r} are dropped (CR LF endings), a {@code \r}
- * inside a line is kept (terminals use it to redraw) and shown escaped. Each line is decoded on
- * its own with the profile's charset once its newline has arrived, so a multi-byte character that
- * the wire split across chunks decodes whole. (In UTF-8 and GB18030 the byte 0x0A never occurs
- * inside a character.) A line's time is the time its newline arrived: when it could first be seen.
+ * Everything that crossed one serial link, in both directions, with the time it crossed: the raw
+ * bytes, and beside them the terminal's messages as the profile's {@link LinkDecoder} decoded them
+ * (text lines, or the data of ECR frames). Each message is a {@link Line}. Every wait on what the
+ * terminal shows goes through {@link #await} or {@link #awaitLast}: one condition, signalled on
+ * every new message, so a wait ends the moment its message arrives and costs nothing while it does
+ * not. A message's time is the time its last byte arrived: when it could first be seen.
  *
  * <p>{@link Line#text()} is the raw text, so checks such as "the full PAN never appears on the
  * serial output" can see it; everything rendered for people ({@link #render}, timeout messages,
@@ -71,16 +66,21 @@ public final class Transcript {
     }
 
     /**
-     * One complete line from the terminal.
+     * One complete message from the terminal: a text line, or the data of one frame.
      *
-     * @param index 0 for the first line the link received
-     * @param at    when its newline arrived
-     * @param text  as decoded, unmasked; no line terminator
+     * @param index 0 for the first message the link received
+     * @param at    when its last byte arrived
+     * @param text  as decoded, unmasked; no line terminator, no frame envelope
      */
     public record Line(int index, Instant at, String text) {
         public Line {
             Objects.requireNonNull(at);
             Objects.requireNonNull(text);
+        }
+
+        /** The text for people: PANs masked, control characters (a field separator, a CR) escaped. */
+        public String shown() {
+            return show(text);
         }
 
         /** Masked, so a line can be logged or put in an assertion message safely. */
@@ -108,15 +108,19 @@ public final class Transcript {
     /** How many lines a timeout message quotes. */
     private static final int LAST_SEEN = 8;
 
-    private final Charset charset;
+    private final LinkDecoder decoder;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition newLine = lock.newCondition();
     private final List<Chunk> chunks = new ArrayList<>();
     private final List<Line> lines = new ArrayList<>();
     /** Lines and sent chunks in arrival order, for rendering. */
     private final List<Row> rows = new ArrayList<>();
-    private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+    /** When the first byte of the message still in flight arrived; null when none is. */
     private Instant partialSince;
+    /** How many messages had arrived when the bench last sent a command: older ones say nothing of the terminal's state now. */
+    private int linesAtLastCommand;
+    /** When the last message arrived, in nanoTime. */
+    private long lastLineNanos = Long.MIN_VALUE / 2;
     /** Why the link ended; null while it lives. */
     private String ended;
     /** Why the terminal went away (its program died); null while it is there. */
@@ -124,51 +128,97 @@ public final class Transcript {
 
     private sealed interface Row {}
 
-    private record LineRow(Line line) implements Row {}
+    /** A message, and the bytes it came as when they say more than its text (a frame). */
+    private record LineRow(Line line, String raw) implements Row {}
 
     private record SentRow(int chunkIndex, Chunk chunk) implements Row {}
 
+    /** What the decoder made of bytes that were not a message: a corrupt frame, a repeat, noise. */
+    private record NoteRow(int chunkIndex, Instant at, String text) implements Row {}
+
+    /** A transcript of a plain text console. */
     Transcript(Charset charset) {
-        this.charset = Objects.requireNonNull(charset);
+        this(new LineDecoder(charset));
+    }
+
+    Transcript(LinkDecoder decoder) {
+        this.decoder = Objects.requireNonNull(decoder);
+    }
+
+    LinkDecoder decoder() {
+        return decoder;
     }
 
     // ---- recording (the link's side) ----
 
-    /** Bytes the terminal sent. */
-    void received(Instant at, byte[] bytes) {
+    /**
+     * Bytes the terminal sent, decoded as they arrive.
+     *
+     * @return what the link must act on: replies to send back, answers to its last command
+     */
+    List<LinkDecoder.Decoded> received(Instant at, byte[] bytes) {
         if (bytes.length == 0) {
-            return;
+            return List.of();
         }
         lock.lock();
         try {
+            int chunkIndex = chunks.size();
             chunks.add(new Chunk(at, Direction.FROM_TERMINAL, bytes));
+            if (partialSince == null) {
+                partialSince = at;
+            }
+            List<LinkDecoder.Decoded> forLink = new ArrayList<>();
             boolean any = false;
-            for (byte b : bytes) {
-                if (b == '\n') {
-                    completeLine(at);
-                    any = true;
-                } else {
-                    if (partial.size() == 0) {
-                        partialSince = at;
+            for (LinkDecoder.Decoded d : decoder.received(bytes, System.nanoTime())) {
+                switch (d) {
+                    case LinkDecoder.Decoded.Message(String text, String raw) -> {
+                        Line line = new Line(lines.size(), at, text);
+                        lines.add(line);
+                        lastLineNanos = System.nanoTime();
+                        rows.add(new LineRow(line, raw));
+                        any = true;
                     }
-                    partial.write(b);
+                    case LinkDecoder.Decoded.Refused(String raw, String why) ->
+                            rows.add(new NoteRow(chunkIndex, at, "refused " + raw + " (" + why + ")"));
+                    case LinkDecoder.Decoded.Repeat(String raw) ->
+                            rows.add(new NoteRow(chunkIndex, at, "repeat of the last frame, taken once: " + raw));
+                    case LinkDecoder.Decoded.Answered(boolean ack) -> {
+                        rows.add(new NoteRow(chunkIndex, at, ack ? "ACK" : "NAK"));
+                        forLink.add(d);
+                    }
+                    default -> forLink.add(d);
                 }
+            }
+            if (decoder.pending().isEmpty()) {
+                partialSince = null;
             }
             if (any) {
                 newLine.signalAll();
             }
+            return forLink;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Bytes the bench sent. Recorded before they go out, so a fast answer never precedes its question. */
+    /**
+     * A command the bench sent. Recorded before it goes out, so a fast answer never precedes its
+     * question. The terminal's earlier messages no longer tell its state ({@link #awaitLast}).
+     */
     void sent(Instant at, byte[] bytes) {
+        sent(at, bytes, true);
+    }
+
+    /** @param command false for link-level bytes (ACK, NAK) that do not change the terminal's state */
+    void sent(Instant at, byte[] bytes, boolean command) {
         lock.lock();
         try {
             Chunk c = new Chunk(at, Direction.TO_TERMINAL, bytes);
             rows.add(new SentRow(chunks.size(), c));
             chunks.add(c);
+            if (command) {
+                linesAtLastCommand = lines.size();
+            }
         } finally {
             lock.unlock();
         }
@@ -209,19 +259,6 @@ public final class Transcript {
         } finally {
             lock.unlock();
         }
-    }
-
-    private void completeLine(Instant at) {
-        byte[] raw = partial.toByteArray();
-        int end = raw.length;
-        while (end > 0 && raw[end - 1] == '\r') {
-            end--;
-        }
-        Line line = new Line(lines.size(), at, new String(raw, 0, end, charset));
-        lines.add(line);
-        rows.add(new LineRow(line));
-        partial.reset();
-        partialSince = null;
     }
 
     // ---- reading ----
@@ -296,15 +333,15 @@ public final class Transcript {
             StringBuilder out = new StringBuilder();
             for (Row row : rows) {
                 switch (row) {
-                    case LineRow(Line l) when l.index() >= from.line() -> row(out, l.at(), "<-", l.text());
+                    case LineRow(Line l, String raw) when l.index() >= from.line() ->
+                            row(out, l.at(), "<-", l.text() + (raw.isEmpty() ? "" : "  | raw " + raw));
                     case SentRow(int i, Chunk c) when i >= from.chunk() ->
-                            row(out, c.at(), "->", new String(c.bytes, charset));
+                            row(out, c.at(), "->", decoder.showSent(c.bytes));
+                    case NoteRow(int i, Instant at, String text) when i >= from.chunk() -> row(out, at, "<-", text);
                     default -> { }
                 }
             }
-            if (partial.size() > 0) {
-                row(out, partialSince, "<-", new String(partial.toByteArray(), charset) + "  (no newline yet)");
-            }
+            decoder.pending().ifPresent(p -> row(out, partialSince, "<-", p));
             if (ended != null) {
                 out.append("-- link ended: ").append(ended).append('\n');
             }
@@ -383,7 +420,8 @@ public final class Transcript {
         lock.lock();
         try {
             while (true) {
-                if (!lines.isEmpty()) {
+                // a message from before the bench's last command tells nothing of the state the command put it in
+                if (lines.size() > linesAtLastCommand) {
                     Line last = lines.getLast();
                     if (pattern.matcher(last.text()).find()) {
                         return last;
@@ -394,6 +432,76 @@ public final class Transcript {
                     stop(expected, timeout, "The terminal's last line did not match.");
                 }
                 waitForLine(left, expected);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Moves the cursor past every message there is: a step took the terminal to be somewhere new without a message saying so. */
+    public void skipToEnd(Cursor cursor) {
+        if (cursor.transcript != this) {
+            throw new IllegalArgumentException("the cursor belongs to another transcript");
+        }
+        lock.lock();
+        try {
+            cursor.nextLine = lines.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the most recent message (since the bench's last command) matches {@code pattern},
+     * or until the terminal has sent nothing for {@code quiet}: a terminal that keeps its prompts off
+     * the line says nothing while it waits for the cardholder. Returns true when it ended by
+     * silence.
+     *
+     * @throws OutcomeTimeoutException when neither happened within {@code timeout}, or the link ended
+     */
+    public boolean awaitLastOrQuiet(Pattern pattern, Duration quiet, Duration timeout, String expected) {
+        long start = System.nanoTime();
+        long deadline = start + nanos(timeout);
+        lock.lock();
+        try {
+            while (true) {
+                if (lines.size() > linesAtLastCommand && pattern.matcher(lines.getLast().text()).find()) {
+                    return false;
+                }
+                long now = System.nanoTime();
+                long quietSince = Math.max(start, lastLineNanos);
+                if (now - quietSince >= nanos(quiet) && decoder.pending().isEmpty()) {
+                    return true;
+                }
+                long left = deadline - now;
+                if (ended != null || halted != null || left <= 0) {
+                    throw timedOut(expected, timeout, "The terminal's last line did not match, and it never fell silent.");
+                }
+                waitForLine(Math.min(left, quietSince + nanos(quiet) - now), expected);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits up to {@code timeout} for the most recent message (since the bench's last command) to
+     * match {@code pattern}; empty when it did not, or the link ended first. For waits whose
+     * running out is the good outcome: nothing came to contradict what the step assumes.
+     */
+    public Optional<Line> lastMatchingWithin(Pattern pattern, Duration timeout) {
+        long deadline = System.nanoTime() + nanos(timeout);
+        lock.lock();
+        try {
+            while (true) {
+                if (lines.size() > linesAtLastCommand && pattern.matcher(lines.getLast().text()).find()) {
+                    return Optional.of(lines.getLast());
+                }
+                long left = deadline - System.nanoTime();
+                if (ended != null || halted != null || left <= 0) {
+                    return Optional.empty();
+                }
+                waitForLine(left, "a message matching /" + pattern + "/");
             }
         } finally {
             lock.unlock();
@@ -435,7 +543,8 @@ public final class Transcript {
             m.append(detail);
         }
         int from = Math.max(0, lines.size() - LAST_SEEN);
-        if (lines.isEmpty() && partial.size() == 0) {
+        Optional<String> pending = decoder.pending();
+        if (lines.isEmpty() && pending.isEmpty()) {
             m.append("\nThe terminal has sent no line at all.");
         } else {
             m.append("\nLast ").append(Math.min(LAST_SEEN, lines.size()))
@@ -444,9 +553,9 @@ public final class Transcript {
                 m.append("  ");
                 row(m, l.at(), "<-", l.text());
             }
-            if (partial.size() > 0) {
+            if (pending.isPresent()) {
                 m.append("  ");
-                row(m, partialSince, "<-", new String(partial.toByteArray(), charset) + "  (no newline yet)");
+                row(m, partialSince, "<-", pending.get());
             }
         }
         return new OutcomeTimeoutException(expected, timeout, m.toString().stripTrailing());

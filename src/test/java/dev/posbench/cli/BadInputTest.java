@@ -89,6 +89,29 @@ class BadInputTest {
         }
     }
 
+    /** A Pi rig on a machine without its GPIO chip: exit 2 with doctor's message, never mock pins. */
+    @Test
+    void aPiRigWithoutItsGpioChipStopsWithDoctorsMessage() throws IOException {
+        try (PseudoTerminal pty = PseudoTerminal.open()) {
+            Path config = copyOfBenchConfig();
+            Path rig = config.resolve("rig.yaml");
+            Files.writeString(rig, Files.readString(rig)
+                    .replace("kind: sim", "kind: pi")
+                    .replace("port: /dev/ttyUSB0", "port: " + pty.devicePath())
+                    .replace("chip: gpiochip0", "chip: gpiochip97"));
+            PosbenchRun run = PosbenchRun.execute("run", "--config", config.toString(), "--no-html",
+                    "--reports", PosbenchRun.tempDir().toString());
+            assertEquals(ExitCode.BAD_INPUT, run.exitCode(), run.out() + run.err());
+            assertTrue(run.err().startsWith("posbench: /dev/gpiochip97 (" + rig + " gpio.chip): no such GPIO chip device;"),
+                    run.err());
+            PosbenchRun doctor = PosbenchRun.execute("doctor", "--config", config.toString());
+            assertEquals(ExitCode.BAD_INPUT, doctor.exitCode(), doctor.out() + doctor.err());
+            String chipMessage = run.err().strip().substring("posbench: ".length());
+            assertTrue(doctor.out().contains("FAIL  GPIO chip: " + chipMessage), doctor.out());
+            assertTrue(doctor.out().contains("ok    serial device " + pty.devicePath()), doctor.out());
+        }
+    }
+
     @Test
     void missingSerialDeviceIsNamed() throws IOException {
         Path config = copyOfBenchConfig();

@@ -44,11 +44,17 @@ public final class RigSpecs {
 
     public static RigSpec onChip(RigSpec spec, String gpioChip) {
         return new RigSpec(RigSpec.Kind.PI, spec.serialPort(), gpioChip, spec.cardSelector(), spec.swipe(),
-                spec.insert(), spec.tap(), spec.power(), spec.keys(), spec.emergencyStop(), spec.simDefects());
+                spec.insert(), spec.tap(), spec.power(), spec.keys(), spec.emergencyStop(), spec.simDefects(),
+                spec.safety());
+    }
+
+    public static RigSpec withSafety(RigSpec spec, RigSpec.Safety safety) {
+        return new RigSpec(spec.kind(), spec.serialPort(), spec.gpioChip(), spec.cardSelector(), spec.swipe(),
+                spec.insert(), spec.tap(), spec.power(), spec.keys(), spec.emergencyStop(), spec.simDefects(), safety);
     }
 
     public static RigSpec withEmergencyStopOn(RigSpec spec, int pin) {
         return new RigSpec(spec.kind(), spec.serialPort(), spec.gpioChip(), spec.cardSelector(), spec.swipe(),
-                spec.insert(), spec.tap(), spec.power(), spec.keys(), pin, spec.simDefects());
+                spec.insert(), spec.tap(), spec.power(), spec.keys(), pin, spec.simDefects(), spec.safety());
     }
 }
