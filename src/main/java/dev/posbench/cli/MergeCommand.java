@@ -72,7 +72,7 @@ final class MergeCommand implements Callable<Integer> {
         }
         Path allureHome = html.allureHomeChecked();
         Path out = reports.resolve("allure-results");
-        AllureReport.prepareResults(out);
+        AllureReport.prepareResults(out, null);
         ObjectMapper json = new ObjectMapper();
         List<Merged> merged = new ArrayList<>();
         Map<String, Set<String>> environment = new LinkedHashMap<>();

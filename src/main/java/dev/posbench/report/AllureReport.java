@@ -62,12 +62,16 @@ public final class AllureReport {
      * @return the lifecycle writing there, for the run's Allure plugin and {@link #bind}
      */
     public static AllureLifecycle prepareResults(Path resultsDir) {
-        return prepareResults(resultsDir, null);
+        AllureLifecycle lifecycle = prepareResults(resultsDir, null);
+        Allure.setLifecycle(lifecycle);
+        return lifecycle;
     }
 
     /**
      * As {@link #prepareResults(Path)}, and every result is labelled with its catalog ids, family
-     * and this profile (null: none), with links to its catalog entries.
+     * and this profile (null: none), with links to its catalog entries; but Allure's own lifecycle,
+     * one per JVM, is left alone: the run {@link #bind binds} this one to its threads, so runs side
+     * by side in one JVM never write into each other's results.
      */
     public static AllureLifecycle prepareResults(Path resultsDir, String profile) {
         Path dir = resultsDir.toAbsolutePath().normalize();
@@ -83,10 +87,8 @@ public final class AllureReport {
         } catch (IOException e) {
             throw new ReportException("cannot prepare the Allure results directory " + dir + ": " + e, e);
         }
-        AllureLifecycle lifecycle = new AllureLifecycle(
+        return new AllureLifecycle(
                 new ScenarioLabels(new MaskingResultsWriter(new FileSystemResultsWriter(dir)), profile));
-        Allure.setLifecycle(lifecycle);
-        return lifecycle;
     }
 
     /** A run's lifecycle, while the run lasts: threads started during it inherit it, and must not outlive it. */
