@@ -36,6 +36,9 @@ import picocli.CommandLine.Option;
         description = "Check that the rig is ready for a run: JDK, GPIO, serial device, bank, profile, deck, terminal program.")
 final class DoctorCommand implements Callable<Integer> {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--config", paramLabel = "DIR", defaultValue = "bench-config",
             description = "Configuration folder (default: ${DEFAULT-VALUE}).")
     Path config;
@@ -87,19 +90,19 @@ final class DoctorCommand implements Callable<Integer> {
     }
 
     private int report(List<Finding> findings, String kind) {
-        System.out.println("posbench doctor: " + config + " (kind: " + kind + ")");
+        spec.commandLine().getOut().println("posbench doctor: " + config + " (kind: " + kind + ")");
         for (Finding f : findings) {
-            System.out.println((f.ok() ? "  ok    " : "  FAIL  ") + f.what() + ": " + f.found());
+            spec.commandLine().getOut().println((f.ok() ? "  ok    " : "  FAIL  ") + f.what() + ": " + f.found());
             if (!f.ok()) {
-                System.out.println("        fix: " + f.fix());
+                spec.commandLine().getOut().println("        fix: " + f.fix());
             }
         }
         long failed = findings.stream().filter(f -> !f.ok()).count();
         if (failed == 0) {
-            System.out.println("ready: every check passed");
+            spec.commandLine().getOut().println("ready: every check passed");
             return ExitCode.PASSED;
         }
-        System.out.println("not ready: " + failed + (failed == 1 ? " check failed" : " checks failed"));
+        spec.commandLine().getOut().println("not ready: " + failed + (failed == 1 ? " check failed" : " checks failed"));
         return ExitCode.BAD_INPUT;
     }
 
