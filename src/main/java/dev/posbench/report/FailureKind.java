@@ -15,9 +15,12 @@ import java.util.Map;
  */
 enum FailureKind {
 
+    INTERRUPTED("Interrupted", "posbench was told to stop (SIGINT, SIGTERM): the scenario was cut short or never "
+            + "began. No verdict on the terminal.", "posbench was stopped by SIG", null),
     RIG_FAULT("Rig fault", "The rig or the terminal program stopped the scenario (emergency stop, interrupted "
-            + "motion, a program that broke the terminal contract): no verdict on the terminal.",
-            "emergency stop|motion was interrupted|every output is low|terminal\\.command|terminal contract", null),
+            + "motion, the serial device gone, a program that broke the terminal contract): no verdict on the terminal.",
+            "rig fault|serial device .* went away|emergency stop|motion was interrupted|every output is low"
+                    + "|terminal\\.command|terminal contract", null),
     BAD_INPUT("Bench configuration or feature wrong", "Bad input: a configuration field, a card id, a feature. Not the terminal.",
             null, "BadInputException"),
     LEAK("PAN or PIN leak", "INV-2 or INV-3: more than the first 6 and last 4 digits of a PAN, or a clear PIN, on the "

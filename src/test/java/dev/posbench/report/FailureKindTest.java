@@ -26,6 +26,10 @@ class FailureKindTest {
             Wrong outcome | failed | the bank received 2 authorization(s), expected 1:
             Rig fault | broken | RigStoppedException: the emergency stop (BCM 21) is pressed: every output is low
             Rig fault | broken | the terminal program (rig.yaml terminal.command) exited at once
+            Rig fault | broken | rig fault, no verdict: expected APPROVED, but the serial link ended (the device went away) before it showed.
+            Rig fault | broken | not run: the serial device /dev/ttyUSB0 went away and did not come back within 10 s
+            Interrupted | broken | not run: posbench was stopped by SIGTERM
+            Interrupted | broken | posbench was stopped by SIGINT: every output is at its safe level and motions are refused
             Not applicable | skipped | not applicable: the terminal has no contactless antenna
             """)
     void eachFailureIsOneKind(String kind, String status, String message) {
