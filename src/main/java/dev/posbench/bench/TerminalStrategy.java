@@ -83,6 +83,8 @@ public final class TerminalStrategy {
         var afterPowerOn = link.transcript().cursorAtEnd();
         rig.power(true);
         powered = true;
+        // the program's start is not the terminal's boot: the boot timer counts from its hello
+        program.ifPresent(TerminalProgram::awaitHello);
         try {
             link.transcript().await(afterPowerOn, profile.pattern(Outcome.IDLE),
                     profile.timeouts().boot().plus(profile.timeouts().outcomeWait()), profile.describe(Outcome.IDLE));

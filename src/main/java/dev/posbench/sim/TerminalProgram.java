@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -145,6 +146,30 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
     }
 
     /**
+     * How long a program just started may take to say hello. Generous: a PC build on a JVM, on a
+     * CI machine running several benches, can take seconds to start; a sound program ends the wait
+     * the moment it says hello, and one that exits ends it at once.
+     */
+    public static final Duration START_ALLOWANCE = Duration.ofSeconds(30);
+
+    /** Waits until the program started by the last power on said hello, exited, or broke the contract. */
+    public synchronized void awaitHello() {
+        long deadline = System.nanoTime() + START_ALLOWANCE.toNanos();
+        while (powered && !helloThisPowerOn && violation == null && process != null && process.isAlive()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /**
      * Why the program did not come to idle after power on, as the one message that stops the run:
      * it exited, never connected, never said hello, never opened its serial end, or never showed
      * the idle text. Kept as the run's contract violation: every later scenario stops at once
@@ -254,6 +279,7 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
     private void exited(int gen, Process p) {
         String why;
         synchronized (this) {
+            notifyAll(); // a power on waiting for its hello waits no more
             if (gen != generation || !powered) {
                 return; // killed by a power off: that is what power off does
             }
@@ -275,6 +301,7 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
                 + what + (line == null ? "" : "; the line was: " + Pans.maskAll(truncate(line)));
         Process p;
         synchronized (this) {
+            notifyAll();
             if (violation == null) {
                 violation = Pans.maskAll(why);
             }
@@ -343,6 +370,7 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
                     return;
                 }
                 helloThisPowerOn = true;
+                notifyAll();
                 // a program that reconnects takes the place of its old connection
                 connection = c;
             }
