@@ -28,6 +28,7 @@ final class JournalText {
         for (Exchange e : exchanges) {
             out.append("\n#").append(n++).append(' ').append(TIME.format(e.at()))
                     .append("\n  request  ").append(message(e.request(), e.rawRequest()))
+                    .append(e.frame().map(f -> "\n  frame    " + f).orElse(""))
                     .append("\n  answer   ").append(answer(e));
         }
         return out.toString();

@@ -76,7 +76,7 @@ public final class Bench implements AutoCloseable {
             }
             link = keep(SerialLink.open(spec.serialPort(), profile.serial()));
             rig = keep(Rig.onPi(spec));
-            bank = keep(FakeBank.start(config.bank(), issuerPins()));
+            bank = keep(startBank());
             return;
         }
         if (!defects.isEmpty() && !config.program().orElseThrow().isReferenceTerminal()) {
@@ -86,11 +86,11 @@ public final class Bench implements AutoCloseable {
         SimulatedTerminal sim = keep(SimulatedTerminal.cable());
         link = keep(SerialLink.open(sim.benchDevice().toString(), profile.serial()));
         rig = keep(Rig.simulated(spec));
-        bank = keep(FakeBank.start(config.bank(), issuerPins()));
+        bank = keep(startBank());
         SerialLink serial = link;
         List<String> defectNames = defects.stream().map(d -> d.name().toLowerCase().replace('_', '-')).toList();
         sim.connect(rig.pi4j(), spec, config.deck().cards().values(), config.program().orElseThrow(),
-                config.programField(), config.dir(), profile.file(), bank.url().toString(), "json-http", defectNames,
+                config.programField(), config.dir(), profile.file(), bank.url().toString(), config.hostDialect().name(), defectNames,
                 why -> serial.transcript().halt(why));
         program = sim.program();
         if (!defects.isEmpty()) {
@@ -117,6 +117,11 @@ public final class Bench implements AutoCloseable {
         return EnumSet.allOf(Defect.class).stream()
                 .map(d -> d.name().toLowerCase().replace('_', '-'))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** The bank in the terminal's dialect, its hold times derived from the terminal's host timeout. */
+    private FakeBank startBank() {
+        return FakeBank.start(config.bank(), config.hostDialect(), config.profile().timeouts().host(), issuerPins());
     }
 
     /** The issuer knows its cardholders' PINs: the faked bank verifies PIN blocks against the deck. */

@@ -2,6 +2,7 @@ package dev.posbench.cli;
 
 import dev.posbench.BadInputException;
 import dev.posbench.TerminalProgramException;
+import dev.posbench.bank.BankSpec;
 import dev.posbench.config.BenchConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -74,6 +75,13 @@ public final class Main implements Callable<Integer> {
             System.out.println("posbench: " + config + " is valid: " + loaded.rig().kind().name().toLowerCase()
                     + " rig, terminal \"" + loaded.profile().name() + "\", " + loaded.deck().cards().size()
                     + " cards, bank answers in " + loaded.bank().answersDir());
+            BankSpec bank = loaded.bank();
+            System.out.println("posbench: the bank speaks " + loaded.hostDialect().name() + " on " + bank.listenHost() + ":"
+                    + (bank.port() == 0 ? "(any free port)" : bank.port()));
+            if (!bank.loopbackOnly()) {
+                System.out.println("posbench: NOTE the bank listens on " + bank.listenHost()
+                        + ", not loopback only: other machines on that network can reach it (bank.yaml listen)");
+            }
             return ExitCode.PASSED;
         }
     }

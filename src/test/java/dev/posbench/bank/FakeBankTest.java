@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posbench.BadInputException;
+import dev.posbench.channel.HostDialect;
 import dev.posbench.channel.IsoMessage;
 import dev.posbench.channel.MessageMac;
 import dev.posbench.channel.PinBlock;
@@ -225,14 +226,14 @@ class FakeBankTest {
                         .POST(HttpRequest.BodyPublishers.ofString(authorization(PIN).toJson())).build(),
                 HttpResponse.BodyHandlers.ofString());
 
-        // recorded before the 4000 ms the answer is held back: a 3 s wait would fail otherwise
-        FakeBank.Exchange exchange = bank.awaitRequest(m -> m.mti().equals("0100"), Duration.ofSeconds(3), "the authorization");
-        assertEquals(Duration.ofMillis(4000), exchange.delay());
+        // held past the 1500 ms host timeout by a second; recorded before that: a 2 s wait would fail otherwise
+        FakeBank.Exchange exchange = bank.awaitRequest(m -> m.mti().equals("0100"), Duration.ofSeconds(2), "the authorization");
+        assertEquals(Duration.ofMillis(2500), exchange.delay());
         assertEquals("00", exchange.response().flatMap(r -> r.field(39)).orElseThrow(), "the late answer is an approval");
 
         ExecutionException timeout = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
         assertInstanceOf(HttpTimeoutException.class, timeout.getCause());
-        assertTrue(bank.renderJournal().contains("held back 4000 ms"), bank.renderJournal());
+        assertTrue(bank.renderJournal().contains("held back 2500 ms"), bank.renderJournal());
     }
 
     @Test
@@ -242,7 +243,7 @@ class FakeBankTest {
         IsoMessage answer = post(authorization(PIN));
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals("00", code(answer));
-        assertTrue(millis >= 1000 && millis < 1500, "answered after " + millis + " ms");
+        assertTrue(millis >= 1350 && millis < 1500, "answered after " + millis + " ms, 90% of the 1500 ms host timeout is 1350");
     }
 
     @Test
@@ -336,8 +337,28 @@ class FakeBankTest {
                 .POST(HttpRequest.BodyPublishers.ofString(MessageMac.sign(reversal, MAC_KEY).toJson())).build(),
                 HttpResponse.BodyHandlers.discarding());
 
-        assertEquals(Duration.ofMillis(4000), bank.awaitRequest(m -> m.mti().equals("0100"), Duration.ofSeconds(3), "the authorization").delay());
-        assertEquals(Duration.ofMillis(4000), bank.awaitRequest(m -> m.mti().equals("0400"), Duration.ofSeconds(3), "the reversal").delay());
+        assertEquals(Duration.ofMillis(2500), bank.awaitRequest(m -> m.mti().equals("0100"), Duration.ofSeconds(2), "the authorization").delay());
+        assertEquals(Duration.ofMillis(2500), bank.awaitRequest(m -> m.mti().equals("0400"), Duration.ofSeconds(2), "the reversal").delay());
+    }
+
+    /**
+     * The same mappings for a terminal that waits 30 s: the holds follow its timeout. The journal
+     * records a request before its hold, so this needs no 30 s wait.
+     */
+    @Test
+    void holdsFollowTheTerminalsHostTimeout() {
+        try (FakeBank slow = FakeBank.start(spec(0, BASE, ANSWERS), new HostDialect.JsonHttp(), Duration.ofSeconds(30),
+                Map.of(PAN, PIN))) {
+            for (String answer : List.of("no-answer", "slow-but-in-time", "reversal-no-answer")) {
+                slow.reset();
+                slow.answer(answer);
+                http.sendAsync(HttpRequest.newBuilder(slow.url()).timeout(Duration.ofMillis(200))
+                        .POST(HttpRequest.BodyPublishers.ofString(authorization(PIN).toJson())).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                Duration held = slow.awaitRequest(m -> m.mti().equals("0100"), Duration.ofSeconds(2), "the authorization").delay();
+                assertEquals(answer.equals("slow-but-in-time") ? Duration.ofSeconds(27) : Duration.ofSeconds(36), held, answer);
+            }
+        }
     }
 
     @Test
@@ -426,7 +447,7 @@ class FakeBankTest {
             long jettyThreadsBefore = jettyThreads();
             BadInputException e = assertThrows(BadInputException.class,
                     () -> FakeBank.start(spec(taken.getLocalPort(), BASE, ANSWERS), Map.of()));
-            assertEquals("bench-config/bank.yaml port", e.where());
+            assertEquals("bench-config/bank.yaml listen", e.where());
             assertTrue(e.getMessage().contains(String.valueOf(taken.getLocalPort())), e.getMessage());
             assertEquals(jettyThreadsBefore, jettyThreads(), "the failed start left no Jetty threads behind");
         }
