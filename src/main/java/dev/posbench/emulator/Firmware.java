@@ -6,7 +6,6 @@ import dev.posbench.channel.WorldMessage;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.OutputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The terminal's firmware: one event loop that owns every bit of the terminal's state. Inputs come
- * from a queue (physical events, console lines, HTTP completions); timers are deadlines the loop
+ * from a queue (physical events, console lines, the bank's answers); timers are deadlines the loop
  * waits until, so a key, a pulled card or a power cut is seen whatever the terminal is doing.
  *
  * <p>The flow code (boot, idle, a purchase) is written as straight-line code that asks the loop
@@ -61,14 +60,14 @@ final class Firmware {
     private boolean cardInReader;
     private boolean serialBroken;
 
-    Firmware(Settings settings, BlockingQueue<Input> inputs, OutputStream serialOut, URI bankUrl, ChipReader chips,
+    Firmware(Settings settings, BlockingQueue<Input> inputs, OutputStream serialOut, Wire wire, ChipReader chips,
             Flash flash) {
         this.settings = settings;
         this.flash = flash;
         this.chips = chips;
         this.inputs = inputs;
         this.serialOut = serialOut;
-        this.host = new Host(this, settings, bankUrl, flash);
+        this.host = new Host(this, settings, wire, flash);
     }
 
     /** The loop thread's body; returns when the terminal is closed. */
