@@ -338,8 +338,9 @@ public final class IsoFrames {
 
     /**
      * A frame as hex for a journal or a log, with the card numbers hidden: each of {@code pans}
-     * where it stands as ASCII digits or as BCD, and any other run of 13 or more ASCII digits
-     * (a frame that could not be read still may carry one).
+     * where it stands as ASCII digits or as BCD, and any other run of 13 or more ASCII digits.
+     * Without {@code pans} (a frame that could not be read) every hex run that could be a BCD PAN
+     * is masked too, bitmaps and lengths included: unreadable is better than a leak.
      */
     public static String maskedHex(byte[] frame, Collection<String> pans) {
         byte[] bytes = frame.clone();
@@ -363,7 +364,7 @@ public final class IsoFrames {
                 hex = hex.replace(pan, Pans.mask(pan));
             }
         }
-        return Pans.maskAll(hex);
+        return pans.isEmpty() ? Pans.maskAll(hex) : hex;
     }
 
     private byte[] macInput(byte[] body) {

@@ -142,12 +142,18 @@ final class Host {
     }
 
     private Reply validate(IsoMessage request, Input.HostAnswered answered) {
-        if (answered.answer() instanceof Wire.Answer.Unreadable(String why)) {
-            return failed(Failure.UNREADABLE, why);
+        IsoMessage answer;
+        boolean macValid;
+        switch (answered.answer()) {
+            case Wire.Answer.Unreadable(String why) -> {
+                return failed(Failure.UNREADABLE, why);
+            }
+            case Wire.Answer.Message(IsoMessage message, boolean valid) -> {
+                answer = message;
+                macValid = valid;
+            }
         }
-        Wire.Answer.Message received = (Wire.Answer.Message) answered.answer();
-        IsoMessage answer = received.message();
-        if (!settings.has(Defect.IGNORE_MAC) && !received.macValid()) {
+        if (!settings.has(Defect.IGNORE_MAC) && !macValid) {
             return failed(Failure.BAD_MAC, "the answer's MAC is missing or wrong");
         }
         if (!settings.has(Defect.IGNORE_ECHO) && !echoes(request, answer)) {

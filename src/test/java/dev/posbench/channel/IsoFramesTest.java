@@ -133,6 +133,9 @@ class IsoFramesTest {
         // BCD-packed PANs too
         String bcd = IsoFrames.maskedHex(HEX.parseHex("16" + "6212345678901234" + "00"), List.of("6212345678901234"));
         assertEquals("16621234******123400", bcd);
+        // a frame that did not unpack: no PAN is known, any run that could be one is hidden
+        String unknown = IsoFrames.maskedHex(HEX.parseHex("16" + "6212345678901234" + "00"), List.of());
+        assertFalse(unknown.contains("6212345678901234"), unknown);
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
