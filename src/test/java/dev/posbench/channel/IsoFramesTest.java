@@ -42,6 +42,53 @@ class IsoFramesTest {
             + ascii("PB000001")                         // 41: an8
             + "0102030405060708";                       // 52: b8
 
+    /**
+     * The published frame's own start, {@code 00AA 6000030000 603100011001 0210 703E00810AD08013},
+     * completed by hand with a field for every bit of that bitmap (2, 3, 4, 11-15, 25, 32, 37, 39,
+     * 41, 42, 44, 49, 60, 63, 64), sized so the length header is the published 0x00AA.
+     */
+    @Test
+    void readsThePublishedCupAnswerLayoutAndPacksItBackByteForByte() throws Exception {
+        IsoFrames cup = IsoFrames.load(new IsoFrames.Layout(IsoFrames.LengthHeader.BINARY2, HEX.parseHex("6000030000"),
+                HEX.parseHex("603100011001"), IsoFrames.Encoding.BCD, IsoFrames.Encoding.BINARY,
+                IsoFrames.Encoding.BCD, Path.of("src/test/resources/iso8583/cup-purchase-answer.xml")));
+        String body = "6000030000" + "603100011001" + "0210" + "703E00810AD08013"
+                + "16" + ascii("6212345678901234")      // 2 PAN, LLVAR
+                + "000000"                              // 3 processing code
+                + "000000006600"                        // 4 amount
+                + "000123"                              // 11 STAN
+                + "153012"                              // 12 local time hhmmss
+                + "1122"                                // 13 local date MMDD
+                + "3012"                                // 14 expiry
+                + "1122"                                // 15 settlement date
+                + "00"                                  // 25 condition code
+                + "08" + ascii("00010000")              // 32 acquirer id, LLVAR
+                + ascii("532215300123")                 // 37 reference number
+                + ascii("00")                           // 39 response code
+                + ascii("PB000001")                     // 41 terminal id
+                + ascii("898440153110001")              // 42 merchant id
+                + "22" + ascii("0308000003080000      ") // 44 additional response data, LLVAR
+                + ascii("156")                          // 49 currency
+                + "0014" + ascii("22000001000600")      // 60 reserved, LLLVAR
+                + "0012" + ascii("CUP000000000")        // 63 reserved, LLLVAR
+                + "1122334455667788";                   // 64 MAC
+        byte[] frame = HEX.parseHex("%04X".formatted(body.length() / 2) + body);
+        assertEquals("00AA6000030000603100011001" + "0210703E00810AD08013", HEX.formatHex(frame, 0, 23));
+
+        byte[] read = cup.read(new ByteArrayInputStream(frame));
+        IsoFrames.Unpacked u = cup.unpack(read);
+        IsoMessage m = u.message();
+        assertEquals("0210", m.mti());
+        assertEquals(List.of(2, 3, 4, 11, 12, 13, 14, 15, 25, 32, 37, 39, 41, 42, 44, 49, 60, 63, 64),
+                List.copyOf(m.fields().keySet()));
+        assertEquals("6212345678901234", m.field(2).orElseThrow());
+        assertEquals("000000006600", m.field(4).orElseThrow());
+        assertEquals("00", m.field(39).orElseThrow());
+        assertEquals("898440153110001", m.field(42).orElseThrow());
+        assertEquals("1122334455667788", m.field(64).orElseThrow());
+        assertArrayEquals(frame, cup.frame(cup.pack(u.prefix(), m)), "packed back byte for byte");
+    }
+
     @Test
     void unpacksAHandBuiltRequest() throws Exception {
         byte[] frame = HEX.parseHex("00" + "%02X".formatted(REQUEST_BODY.length() / 2) + REQUEST_BODY);
