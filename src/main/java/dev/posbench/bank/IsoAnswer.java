@@ -20,6 +20,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * the dialect, as a real host builds it from the request. A mapping then says only what is
  * particular to its path ({@code {"fields":{"39":"55"}}}) and stays valid for any request.
  *
+ * <p>A request that carries a MAC (field 64) that does not verify is answered A0 whatever the
+ * mapping's template says.
+ *
  * <p>Transformer parameters: {@code "echo": false} leaves out the echo fields; {@code "mac"}
  * is {@code "sign"} (default), {@code "corrupt"} (a wrong field 64) or {@code "none"} (no field 64);
  * {@code "hold"} is {@code "past-host-timeout"} or {@code "near-host-timeout"}, an answer time
@@ -35,6 +38,8 @@ final class IsoAnswer implements ResponseDefinitionTransformerV2 {
     private static final int[] ECHO_FIELDS = {3, 4, 11, 41, 42};
     private static final int APPROVAL_CODE = 38;
     static final int RESPONSE_CODE = 39;
+    /** The answer to a request whose MAC does not verify: MAC error, sign on again. */
+    static final String MAC_ERROR = "A0";
     /** How far past the terminal's host timeout a "no answer" hold lasts: the answer must be plainly late. */
     private static final Duration MIN_MARGIN = Duration.ofSeconds(1);
 
@@ -144,8 +149,12 @@ final class IsoAnswer implements ResponseDefinitionTransformerV2 {
                     .withBody("request is not a message of the bank dialect: " + e.getMessage())
                     .build();
         }
-        IsoMessage answer = answer(request, template(definition.getJsonBody()), flag(parameters, "echo", true));
-        answer = switch (macMode(parameters)) {
+        // a request whose MAC is wrong gets A0 whatever the mapping says, as a host answers it
+        boolean badMac = request.field(MessageMac.FIELD).isPresent() && !MessageMac.verify(request, macKeyHex);
+        IsoMessage answer = badMac
+                ? answer(request, new Template(Optional.empty(), Map.of(RESPONSE_CODE, MAC_ERROR)), true)
+                : answer(request, template(definition.getJsonBody()), flag(parameters, "echo", true));
+        answer = switch (badMac ? "sign" : macMode(parameters)) {
             case "none" -> answer;
             case "corrupt" -> answer.with(MessageMac.FIELD, corrupt(MessageMac.compute(answer, macKeyHex)));
             default -> MessageMac.sign(answer, macKeyHex);

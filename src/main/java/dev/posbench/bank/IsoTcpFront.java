@@ -37,9 +37,10 @@ import org.slf4j.LoggerFactory;
  * the TCP answer: a delay holds it, a reset fault resets the terminal's connection (RST), a body
  * that is not a message goes out as bytes that do not unpack, no answer stays silent.
  *
- * <p>The HMAC of the JSON dialect becomes the retail MAC of this one: a WireMock answer whose HMAC
- * is right is signed with the retail MAC, a wrong one gets a wrong retail MAC, none gets none. A
- * request whose own MAC is wrong never reaches WireMock: it is answered A0, as a host does.
+ * <p>The retail MAC of this dialect and the HMAC of the JSON one stand for each other: a request
+ * whose retail MAC is right reaches WireMock with a right HMAC; a WireMock answer whose HMAC is
+ * right is signed with the retail MAC, a wrong one gets a wrong retail MAC, none gets none. A
+ * request whose retail MAC is wrong never reaches WireMock: it is answered A0, as a host does.
  *
  * <p>A frame that does not unpack is journaled and dropped, and the connection read on; a frame
  * whose length header is broken is journaled and the connection closed, since its framing is lost.
@@ -189,18 +190,23 @@ final class IsoTcpFront implements Front {
         byte[] answerPrefix = codec.answerPrefix(unpacked.prefix());
         if (request.field(MessageMac.FIELD).isPresent() && !codec.macValid(body, request, retailMacKeyHex)) {
             IsoMessage answer = MessageMac.sign(IsoAnswer.answer(request,
-                    new IsoAnswer.Template(Optional.empty(), Map.of(IsoAnswer.RESPONSE_CODE, "A0")), true), hmacKeyHex);
+                    new IsoAnswer.Template(Optional.empty(), Map.of(IsoAnswer.RESPONSE_CODE, IsoAnswer.MAC_ERROR)), true),
+                hmacKeyHex);
             journal.add(new Exchange(at, request.toJson(), Optional.of(request), 200, answer.toJson(),
                     Optional.of(answer), Optional.empty(), Duration.ZERO, frame));
             LOG.info("{} STAN {}: the request's MAC is wrong; answered A0", request.mti(), request.field(11).orElse("-"));
             return send(out, answerPrefix, answer);
         }
+        // a right retail MAC becomes a right HMAC: the mappings see what a json-http terminal sends
+        IsoMessage forwarded = request.field(MessageMac.FIELD).isPresent()
+                ? MessageMac.sign(request.without(MessageMac.FIELD), hmacKeyHex)
+                : request;
         HttpResponse<String> response;
         try {
             response = http.send(HttpRequest.newBuilder(wiremock)
                             .header("Content-Type", "application/json")
                             .header(FRAME_HEADER, frame.get())
-                            .POST(HttpRequest.BodyPublishers.ofString(request.toJson(), StandardCharsets.UTF_8))
+                            .POST(HttpRequest.BodyPublishers.ofString(forwarded.toJson(), StandardCharsets.UTF_8))
                             .build(),
                     HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {

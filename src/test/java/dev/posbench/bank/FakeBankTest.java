@@ -91,6 +91,11 @@ class FakeBankTest {
         return MessageMac.sign(new IsoMessage("0100", f), MAC_KEY);
     }
 
+    /** A request changed after signing carries a wrong MAC (answered A0): signed again, as a terminal does. */
+    static IsoMessage resigned(IsoMessage changed) {
+        return MessageMac.sign(changed.without(64), MAC_KEY);
+    }
+
     IsoMessage authorization(String pin) {
         return authorization(PAN, pin, "051");
     }
@@ -237,6 +242,16 @@ class FakeBankTest {
     }
 
     @Test
+    void aRequestWithAWrongMacIsAnsweredA0WhateverTheMapping() throws Exception {
+        IsoMessage signed = authorization(PIN);
+        IsoMessage tampered = signed.with(4, "000000099999");
+        IsoMessage answer = post(tampered);
+        assertEquals("A0", code(answer));
+        assertTrue(MessageMac.verify(answer, MAC_KEY), "the A0 is signed");
+        assertEquals("00", code(post(signed.with(11, "000999").without(64))), "no MAC, nothing to check");
+    }
+
+    @Test
     void slowButInTimeAnswersWithinTheTimeout() throws Exception {
         bank.answer("slow-but-in-time");
         long start = System.nanoTime();
@@ -306,10 +321,10 @@ class FakeBankTest {
         IsoMessage first = post(authorization(PIN));
         assertEquals("1A", code(first));
         assertEquals("SMS", first.field(48).orElseThrow());
-        assertEquals("00", code(post(authorization(PIN).with(48, "246810"))));
+        assertEquals("00", code(post(resigned(authorization(PIN).with(48, "246810")))));
 
         assertEquals("1A", code(post(authorization(PIN))), "the next purchase steps up again");
-        assertEquals("63", code(post(authorization(PIN).with(48, "111111"))), "wrong verification code");
+        assertEquals("63", code(post(resigned(authorization(PIN).with(48, "111111")))), "wrong verification code");
     }
 
     @Test
