@@ -30,7 +30,7 @@ import java.util.List;
  * <pre>./posbench check          # builds, and writes target/runtime-classpath.txt
  * mvn -q -o test-compile
  * java -cp target/classes:target/test-classes:$(cat target/runtime-classpath.txt) \
- *     dev.posbench.bank.BankBenchmark [clients, default 4] [authorizations, default 10000]</pre>
+ *     dev.posbench.bank.BankBenchmark [clients, default 2] [authorizations, default 10000]</pre>
  */
 public final class BankBenchmark {
 
@@ -39,7 +39,7 @@ public final class BankBenchmark {
     private BankBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        int clients = args.length > 0 ? Integer.parseInt(args[0]) : 4;
+        int clients = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         int total = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
         BenchConfig config = BenchConfig.load(Path.of("bench-config"),
                 Optional.of(Path.of("bench-config/terminals/reference-iso.yaml")));
