@@ -166,6 +166,9 @@ final class IsoTcpFront implements Front {
             }
         } catch (IOException e) {
             LOG.debug("terminal connection ended: {}", e.toString());
+        } catch (RuntimeException e) {
+            // a fault of the bank's own must cost one connection, never the listener or the run
+            LOG.warn("terminal connection dropped on an unexpected fault: {}", e.toString());
         } finally {
             connections.remove(s);
             closeQuietly(s);
