@@ -12,6 +12,7 @@ import dev.posbench.BadInputException;
 import dev.posbench.channel.HostDialect;
 import dev.posbench.channel.IsoFrames;
 import dev.posbench.channel.IsoMessage;
+import dev.posbench.channel.MessageMac;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetAddress;
@@ -93,13 +94,16 @@ public final class FakeBank implements AutoCloseable {
     private final WireMockServer server;
     private final Journal journal;
     private final Front front;
+    /** WireMock's own address, behind the front. */
+    private final URI wiremock;
 
-    private FakeBank(BankSpec spec, String path, WireMockServer server, Journal journal, Front front) {
+    private FakeBank(BankSpec spec, String path, WireMockServer server, Journal journal, Front front, URI wiremock) {
         this.spec = spec;
         this.path = path;
         this.server = server;
         this.journal = journal;
         this.front = front;
+        this.wiremock = wiremock;
     }
 
     /** Starts a json-http bank for a terminal with the reference profile's host timeout. */
@@ -162,23 +166,50 @@ public final class FakeBank implements AutoCloseable {
                 throw new BadInputException(LISTEN_SETTING, "cannot listen on port " + port + " of " + wiremockHost
                         + " (" + bind.getMessage() + "); stop what holds it, or set port 0 to take a free one", e);
             }
+            // how the bank reaches its own WireMock: a wildcard address is not one to connect to
+            String connectable = wiremockHost.equals("0.0.0.0") || wiremockHost.equals("::") ? BankSpec.LOOPBACK : wiremockHost;
+            URI wiremock = URI.create("http://" + connectable + ":" + port + path);
             Front front;
             if (httpFront) {
                 front = new HttpFront(server, wiremockHost, port, path);
             } else {
                 try {
-                    front = IsoTcpFront.start(codec, spec.listenHost(), spec.port(),
-                            URI.create("http://" + BankSpec.LOOPBACK + ":" + port + path), journal,
+                    front = IsoTcpFront.start(codec, spec.listenHost(), spec.port(), wiremock, journal,
                             spec.retailMacKeyHex(), spec.macKeyHex());
                 } catch (RuntimeException e) {
                     stopQuietly(server);
                     throw e;
                 }
             }
-            FakeBank bank = new FakeBank(spec, path, server, journal, front);
+            FakeBank bank = new FakeBank(spec, path, server, journal, front, wiremock);
             LOG.info("bank listening on {} ({}) with {} base mapping(s)", bank.url(), dialect.name(), base.size());
+            bank.warmUp();
             return bank;
         }
+    }
+
+    /**
+     * Sends the bank one sign-on of its own before any terminal does. A freshly started bank
+     * answers its first request slowly (its classes load, its code is not yet compiled): on a busy
+     * machine slower than a terminal's host timeout, which would make the first scenario of a run
+     * fail for the bench's sake. What the warm-up leaves in the journal and the scenarios is cleared.
+     */
+    private void warmUp() {
+        IsoMessage signOn = MessageMac.sign(new IsoMessage(IsoMessage.SIGN_ON,
+                java.util.Map.of(11, "000000", 41, "WARMUP00")), spec.macKeyHex());
+        try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
+            http.send(java.net.http.HttpRequest.newBuilder(wiremock).header("Content-Type", "application/json")
+                    .timeout(java.time.Duration.ofSeconds(10))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(signOn.toJson())).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+        } catch (java.io.IOException e) {
+            LOG.debug("the bank's warm-up request failed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.resetScenarios();
+        journal.clear();
     }
 
     /** Where the terminal reaches the bank: {@code http://host:port/path} or {@code tcp://host:port}. */
@@ -270,6 +301,11 @@ public final class FakeBank implements AutoCloseable {
     }
 
     /** The journal for a report: one block per exchange, PANs masked, PIN blocks hidden. */
+    /** Every wait on the journal, in progress or to come, ends at once with {@code why}: the run is stopping. */
+    public void halt(String why) {
+        journal.halt(why);
+    }
+
     public String renderJournal() {
         return JournalText.render(journal.exchanges());
     }

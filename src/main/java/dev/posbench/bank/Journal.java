@@ -30,6 +30,7 @@ final class Journal implements ServeEventListener {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition arrived = lock.newCondition();
+    private String halted;
     private final List<Exchange> exchanges = new ArrayList<>();
     /**
      * Every authorization of the run by its STAN, kept across {@link #clear()}: a reversal may undo
@@ -88,6 +89,17 @@ final class Journal implements ServeEventListener {
         }
     }
 
+    /** Every wait in progress, and every later one, ends at once with {@code why}: the run is stopping. */
+    void halt(String why) {
+        lock.lock();
+        try {
+            halted = why;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     void clear() {
         lock.lock();
         try {
@@ -111,11 +123,16 @@ final class Journal implements ServeEventListener {
                 if (matching.size() == count) {
                     return matching;
                 }
+                if (halted != null) {
+                    throw new AssertionError("stopped waiting for " + expected + ": " + halted);
+                }
                 if (nanos <= 0) {
                     throw new AssertionError("the bank did not receive " + expected + " within "
                             + timeout.toMillis() + " ms; it received " + describe(exchanges));
                 }
+                long waitStart = System.nanoTime();
                 nanos = arrived.awaitNanos(nanos);
+                dev.posbench.WaitClock.since(waitStart);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

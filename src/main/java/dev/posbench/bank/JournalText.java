@@ -1,6 +1,7 @@
 package dev.posbench.bank;
 
 import dev.posbench.bank.FakeBank.Exchange;
+import dev.posbench.channel.IsoFields;
 import dev.posbench.channel.IsoMessage;
 import dev.posbench.channel.Pans;
 import java.time.ZoneId;
@@ -28,10 +29,24 @@ final class JournalText {
         for (Exchange e : exchanges) {
             out.append("\n#").append(n++).append(' ').append(TIME.format(e.at()))
                     .append("\n  request  ").append(message(e.request(), e.rawRequest()))
+                    .append(decoded(e.request()))
                     .append(e.frame().map(f -> "\n  frame    " + f).orElse(""))
-                    .append("\n  answer   ").append(answer(e));
+                    .append("\n  answer   ").append(answer(e))
+                    .append(decoded(e.response()));
         }
         return out.toString();
+    }
+
+    /** The message field by field, each with its name, masked; nothing for what is not of the dialect. */
+    private static String decoded(Optional<IsoMessage> message) {
+        StringBuilder out = new StringBuilder();
+        message.ifPresent(m -> {
+            out.append("\n           ").append(IsoFields.typeName(m.mti()));
+            for (IsoFields.Decoded f : IsoFields.decode(m)) {
+                out.append(String.format(java.util.Locale.ROOT, "%n             %3d  %-34s %s", f.number(), f.name(), f.shown()));
+            }
+        });
+        return Redact.text(out.toString());
     }
 
     /** One line per request, for failure messages. */

@@ -35,6 +35,7 @@ public final class Bench implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Bench.class);
 
     private final BenchConfig config;
+    private final String id;
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
     private Rig rig;
     private SerialLink link;
@@ -42,15 +43,24 @@ public final class Bench implements AutoCloseable {
     private TerminalStrategy strategy;
     private TerminalProgram program;
 
-    private Bench(BenchConfig config) {
+    private Bench(BenchConfig config, String id) {
         this.config = config;
+        this.id = id;
     }
 
     /**
      * @param extraDefects seeded defects to add to those in rig.yaml (simulated rig only)
      */
     public static Bench start(BenchConfig config, Set<String> extraDefects) {
-        Bench bench = new Bench(config);
+        return start(config, extraDefects, "bench-1");
+    }
+
+    /**
+     * @param extraDefects seeded defects to add to those in rig.yaml (simulated rig only)
+     * @param id           the bench's name in the evidence, when a run has several ("bench-2")
+     */
+    public static Bench start(BenchConfig config, Set<String> extraDefects, String id) {
+        Bench bench = new Bench(config, id);
         try {
             bench.open(extraDefects);
             return bench;
@@ -139,6 +149,11 @@ public final class Bench implements AutoCloseable {
         return config;
     }
 
+    /** The bench's name in the evidence: which of a run's benches ran a scenario. */
+    public String id() {
+        return id;
+    }
+
     public Rig rig() {
         return rig;
     }
@@ -154,6 +169,68 @@ public final class Bench implements AutoCloseable {
     /** The terminal program, on the simulated rig. */
     public Optional<TerminalProgram> program() {
         return Optional.ofNullable(program);
+    }
+
+    /**
+     * posbench was told to stop: the rig goes safe and refuses motions, and every wait on the
+     * terminal or the bank ends at once, so the scenario in progress ends now with {@code why}.
+     */
+    public void interrupt(String why) {
+        if (rig != null) {
+            rig.stop(why);
+        }
+        if (link != null) {
+            link.transcript().halt(why);
+        }
+        if (bank != null) {
+            bank.halt(why);
+        }
+    }
+
+    /** How long the bench waits for a serial device that went away to come back (an adapter re-plugged, re-enumerated). */
+    static final java.time.Duration DEVICE_RETURN = java.time.Duration.ofSeconds(10);
+
+    /** Why the serial device is gone for good, once the bench gave up on it. */
+    private String gone;
+
+    /**
+     * Before a scenario: if the terminal's serial device went away under the link (a rig fault,
+     * not the terminal's), opens it again once it is back, and power-cycles the terminal (its
+     * state is unknown). A device that does not come back within {@link #DEVICE_RETURN} ends the
+     * run: this and every later scenario fail as a rig fault.
+     *
+     * @throws dev.posbench.RigFaultException when the device is gone
+     */
+    public synchronized void recoverLink() {
+        if (gone != null) {
+            throw new dev.posbench.RigFaultException("not run: " + gone);
+        }
+        if (!link.vanished()) {
+            return;
+        }
+        String device = link.device();
+        LOG.warn("serial device {} went away; waiting up to {} s for it to come back", device,
+                DEVICE_RETURN.toSeconds());
+        link.close();
+        opened.remove(link);
+        if (!SerialLink.awaitDevice(device, DEVICE_RETURN)) {
+            gone = "the serial device " + device + " went away and did not come back within "
+                    + DEVICE_RETURN.toSeconds() + " s (is the terminal's serial adapter plugged in?)";
+            throw new dev.posbench.RigFaultException(gone);
+        }
+        try {
+            link = keep(SerialLink.open(device, config.profile().serial()));
+        } catch (RuntimeException e) {
+            gone = "the serial device " + device + " came back but cannot be opened: " + e.getMessage();
+            throw new dev.posbench.RigFaultException(gone);
+        }
+        LOG.info("serial device {} is back; the terminal is power-cycled, its state unknown", device);
+        strategy = new TerminalStrategy(rig, link, config.profile(), Optional.ofNullable(program));
+    }
+
+    /** Why the serial device is gone for good, if the bench gave up on it. */
+    public synchronized Optional<String> gone() {
+        return Optional.ofNullable(gone);
     }
 
     /** How the bench brings the terminal to idle between scenarios. */

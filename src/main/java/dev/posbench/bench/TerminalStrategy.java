@@ -47,6 +47,12 @@ public final class TerminalStrategy {
             powerCycle();
             return;
         }
+        if (link.transcript().lastCommandUnanswered()) {
+            // it shows its last screen, idle perhaps, but answers nothing: only a power cycle brings it back
+            LOG.warn("the terminal did not answer the bench's last command: switching its power off and on");
+            powerCycle();
+            return;
+        }
         if (idleWithin(Duration.ZERO)) {
             return;
         }
@@ -73,10 +79,13 @@ public final class TerminalStrategy {
         rig.remove();
         rig.power(false);
         link.transcript().resume();
+        // idle shown after power on, not the idle line a frozen terminal left on the link before it
+        var afterPowerOn = link.transcript().cursorAtEnd();
         rig.power(true);
         powered = true;
         try {
-            awaitIdle(profile.timeouts().boot().plus(profile.timeouts().outcomeWait()));
+            link.transcript().await(afterPowerOn, profile.pattern(Outcome.IDLE),
+                    profile.timeouts().boot().plus(profile.timeouts().outcomeWait()), profile.describe(Outcome.IDLE));
         } catch (OutcomeTimeoutException e) {
             // on the simulated rig, a terminal that does not come up is a program that breaks the contract
             if (program.isPresent()) {

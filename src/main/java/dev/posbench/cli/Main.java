@@ -12,14 +12,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code posbench}: the command line. The launcher script finds the JDK and builds; this runs the verbs. */
-@Command(name = "posbench", mixinStandardHelpOptions = true, version = "posbench 0.1.0",
+@Command(name = "posbench", mixinStandardHelpOptions = true, version = Main.VERSION,
         description = "Hardware-in-the-loop test bench for card-payment terminals.",
-        subcommands = {RunCommand.class, Main.Check.class, CatalogCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, Main.Check.class, CatalogCommand.class, MergeCommand.class, BenchmarkCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
+
+    /** What this build of posbench calls itself, in --version and in every report. */
+    public static final String VERSION = "posbench 0.1.0";
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        new CommandLine(this).usage(System.out);
+        spec.commandLine().usage(spec.commandLine().getOut());
         return ExitCode.PASSED;
     }
 
@@ -29,16 +36,23 @@ public final class Main implements Callable<Integer> {
 
     /** Runs a verb and returns its exit code (tests call this; main exits with it). */
     public static int execute(String... args) {
+        return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a verb printing to these writers instead of the standard streams (runs side by side in one JVM). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExitCodeExceptionMapper(e -> switch (e) {
             case BadInputException bad -> ExitCode.BAD_INPUT;
             case TerminalProgramException broken -> ExitCode.BROKEN_PROGRAM;
             default -> ExitCode.BENCH_ERROR;
         });
         cli.setParameterExceptionHandler((e, argv) -> {
-            PrintWriter err = e.getCommandLine().getErr();
-            err.println("posbench: " + e.getMessage());
-            err.println("(posbench " + e.getCommandLine().getCommandName() + " --help lists the options)");
+            PrintWriter complaints = e.getCommandLine().getErr();
+            complaints.println("posbench: " + e.getMessage());
+            complaints.println("(posbench " + e.getCommandLine().getCommandName() + " --help lists the options)");
             return ExitCode.BAD_INPUT;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -54,13 +68,21 @@ public final class Main implements Callable<Integer> {
             e.printStackTrace(commandLine.getErr());
             return ExitCode.BENCH_ERROR;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
     }
 
     /** Loads and checks the configuration without switching anything on. */
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = "Check the bench configuration (rig, deck, terminal profile, bank) and exit.")
     static final class Check implements Callable<Integer> {
+        @picocli.CommandLine.Spec
+        picocli.CommandLine.Model.CommandSpec spec;
+
         @Option(names = "--config", paramLabel = "DIR", defaultValue = "bench-config",
                 description = "Configuration folder (default: ${DEFAULT-VALUE}).")
         Path config;
@@ -72,14 +94,14 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             BenchConfig loaded = BenchConfig.load(config, java.util.Optional.ofNullable(profile));
-            System.out.println("posbench: " + config + " is valid: " + loaded.rig().kind().name().toLowerCase()
+            spec.commandLine().getOut().println("posbench: " + config + " is valid: " + loaded.rig().kind().name().toLowerCase()
                     + " rig, terminal \"" + loaded.profile().name() + "\", " + loaded.deck().cards().size()
                     + " cards, bank answers in " + loaded.bank().answersDir());
             BankSpec bank = loaded.bank();
-            System.out.println("posbench: the bank speaks " + loaded.hostDialect().name() + " on " + bank.listenHost() + ":"
+            spec.commandLine().getOut().println("posbench: the bank speaks " + loaded.hostDialect().name() + " on " + bank.listenHost() + ":"
                     + (bank.port() == 0 ? "(any free port)" : bank.port()));
             if (!bank.loopbackOnly()) {
-                System.out.println("posbench: NOTE the bank listens on " + bank.listenHost()
+                spec.commandLine().getOut().println("posbench: NOTE the bank listens on " + bank.listenHost()
                         + ", not loopback only: other machines on that network can reach it (bank.yaml listen)");
             }
             return ExitCode.PASSED;

@@ -19,6 +19,8 @@ public enum Defect {
     FULL_PAN_ON_DISPLAY,
     /** After the first result the terminal never returns to idle (until power is cycled). */
     STUCK_AFTER_RESULT,
+    /** The first sale ever (as its flash remembers) freezes the firmware: it reads on but answers nothing, until power is cycled. */
+    HANG_ONCE,
     /** The reversal owed is kept in RAM only, not in flash: a power cut while the bank thinks loses it. */
     VOLATILE_REVERSAL,
     /** A swipe that gives no data at all (a demagnetised stripe) ends the purchase as INVALID CARD. */

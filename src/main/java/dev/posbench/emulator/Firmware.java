@@ -79,6 +79,11 @@ final class Firmware {
                     boot();
                     while (true) {
                         long amount = awaitSale();
+                        if (settings.has(Defect.HANG_ONCE) && flash.firstHang()) {
+                            while (true) {
+                                next(Deadline.NEVER); // frozen: input is taken and nothing answers it
+                            }
+                        }
                         try {
                             new Purchase(this, settings, host, flash, amount).run();
                         } catch (PowerLost | Stopped e) {

@@ -38,6 +38,8 @@ final class Flash {
     private final boolean reversalSurvives;
     private int lastStan;
     private Reversal owed;
+    /** Whether the firmware froze once already ({@link Defect#HANG_ONCE}): it does so once per flash. */
+    private boolean hung;
 
     /** Volatile flash, for tests that keep one terminal object across power cycles. */
     Flash() {
@@ -60,6 +62,7 @@ final class Flash {
         try {
             JsonNode root = JSON.readTree(file.toFile());
             lastStan = root.path("lastStan").asInt(0);
+            hung = root.path("hung").asBoolean(false);
             JsonNode reversal = root.get("owed");
             if (reversal != null && reversal.isObject()) {
                 owed = new Reversal(IsoMessage.parse(reversal.get("original").toString()),
@@ -75,6 +78,16 @@ final class Flash {
         lastStan = lastStan % 999_999 + 1;
         save();
         return "%06d".formatted(lastStan);
+    }
+
+    /** True the first time only, over power cycles: the freeze of {@link Defect#HANG_ONCE} is recorded first. */
+    boolean firstHang() {
+        if (hung) {
+            return false;
+        }
+        hung = true;
+        save();
+        return true;
     }
 
     Optional<Reversal> owed() {
@@ -97,6 +110,9 @@ final class Flash {
         }
         ObjectNode root = JSON.createObjectNode();
         root.put("lastStan", lastStan);
+        if (hung) {
+            root.put("hung", true);
+        }
         if (owed != null && reversalSurvives) {
             ObjectNode reversal = root.putObject("owed");
             reversal.set("original", readTree(owed.original().toJson()));

@@ -18,11 +18,10 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -45,7 +44,9 @@ public final class AllureReport {
     /** What an Allure 2 adapter writes into a results directory; nothing else there is ever deleted. */
     private static final Pattern RESULT_FILE = Pattern.compile(
             "[0-9a-fA-F-]+-(result\\.json|container\\.json|attachment(\\..*)?)"
-                    + "|environment\\.properties|executor\\.json|categories\\.json");
+                    + "|environment\\.properties|executor\\.json|categories\\.json"
+                    // the certification summary's place in the report, rewritten by each run
+                    + "|" + Pattern.quote(Certification.CONTAINER) + "|" + Pattern.quote(Certification.ATTACHMENT));
 
     private AllureReport() {}
 
@@ -57,8 +58,18 @@ public final class AllureReport {
      * <p>Allure reads {@code allure.results.directory} only once per JVM, when its lifecycle is
      * first used; setting the lifecycle explicitly is what lets successive runs in one JVM write to
      * different directories. Everything written there has its card numbers masked.
+     *
+     * @return the lifecycle writing there, for the run's Allure plugin and {@link #bind}
      */
-    public static void prepareResults(Path resultsDir) {
+    public static AllureLifecycle prepareResults(Path resultsDir) {
+        return prepareResults(resultsDir, null);
+    }
+
+    /**
+     * As {@link #prepareResults(Path)}, and every result is labelled with its catalog ids, family
+     * and this profile (null: none), with links to its catalog entries.
+     */
+    public static AllureLifecycle prepareResults(Path resultsDir, String profile) {
         Path dir = resultsDir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(dir);
@@ -72,29 +83,76 @@ public final class AllureReport {
         } catch (IOException e) {
             throw new ReportException("cannot prepare the Allure results directory " + dir + ": " + e, e);
         }
-        Allure.setLifecycle(new AllureLifecycle(new MaskingResultsWriter(new FileSystemResultsWriter(dir))));
+        AllureLifecycle lifecycle = new AllureLifecycle(
+                new ScenarioLabels(new MaskingResultsWriter(new FileSystemResultsWriter(dir)), profile));
+        Allure.setLifecycle(lifecycle);
+        return lifecycle;
+    }
+
+    /** A run's lifecycle, while the run lasts: threads started during it inherit it, and must not outlive it. */
+    private static final class Bound {
+        final AllureLifecycle lifecycle;
+        volatile boolean open = true;
+
+        Bound(AllureLifecycle lifecycle) {
+            this.lifecycle = lifecycle;
+        }
+    }
+
+    private static final InheritableThreadLocal<Bound> BOUND = new InheritableThreadLocal<>();
+
+    /**
+     * Makes {@code lifecycle} the one evidence goes to on this thread and the threads it starts
+     * (Cucumber's scenario threads), until the returned binding is closed. Allure's own lifecycle is
+     * one per JVM; a binding is what lets two runs in one JVM write their results side by side.
+     */
+    public static Binding bind(AllureLifecycle lifecycle) {
+        Bound bound = new Bound(lifecycle);
+        BOUND.set(bound);
+        return () -> {
+            // a pool thread started during the run keeps what it inherited: closed, it no longer counts
+            bound.open = false;
+            BOUND.remove();
+        };
+    }
+
+    /** The lifecycle evidence goes to on this thread: the bound one while its run lasts, else Allure's own. */
+    static AllureLifecycle lifecycle() {
+        Bound bound = BOUND.get();
+        return bound != null && bound.open ? bound.lifecycle : Allure.getLifecycle();
+    }
+
+    /** A lifecycle bound to a thread; closing it unbinds it. */
+    @FunctionalInterface
+    public interface Binding extends AutoCloseable {
+        @Override
+        void close();
     }
 
     /**
      * Writes the report's "Environment" widget ({@code environment.properties}, in the map's
-     * order) and its "Executor" widget ({@code executor.json}). Values are masked like all evidence.
+     * order), its "Executor" widget ({@code executor.json}, which links back to the CI build when
+     * the run is one) and its failure categories ({@code categories.json}). Values are masked like
+     * all evidence.
      */
     public static void writeEnvironment(Path resultsDir, Map<String, String> env) {
+        writeEnvironment(resultsDir, env, System.getenv());
+    }
+
+    static void writeEnvironment(Path resultsDir, Map<String, String> env, Map<String, String> ciVariables) {
         StringBuilder properties = new StringBuilder();
         env.forEach((key, value) -> properties
                 .append(escapeProperty(key, true)).append('=')
                 .append(escapeProperty(Pans.maskAll(value), false)).append('\n'));
-        Map<String, Object> executor = new LinkedHashMap<>();
-        executor.put("name", "posbench");
-        executor.put("type", "posbench");
-        executor.put("reportName", "posbench");
-        executor.put("buildName", "posbench run " + Instant.now().truncatedTo(ChronoUnit.SECONDS));
         try {
             Files.createDirectories(resultsDir);
             // every character is escaped to ASCII, as java.util.Properties (which Allure reads it with) expects
             Files.writeString(resultsDir.resolve("environment.properties"), properties, StandardCharsets.ISO_8859_1);
-            new ObjectMapper().writerWithDefaultPrettyPrinter()
-                    .writeValue(resultsDir.resolve("executor.json").toFile(), executor);
+            ObjectMapper json = new ObjectMapper();
+            json.writerWithDefaultPrettyPrinter()
+                    .writeValue(resultsDir.resolve("executor.json").toFile(), Executor.of(ciVariables).json());
+            json.writerWithDefaultPrettyPrinter()
+                    .writeValue(resultsDir.resolve("categories.json").toFile(), FailureKind.categories());
         } catch (IOException e) {
             throw new ReportException("cannot write the report environment into " + resultsDir + ": " + e, e);
         }
@@ -112,6 +170,17 @@ public final class AllureReport {
      * @throws ReportException   if the command line fails, times out, or produces no {@code index.html}
      */
     public static Path generate(Path resultsDir, Path reportDir, Path allureHome) {
+        return generate(resultsDir, reportDir, allureHome, null);
+    }
+
+    /**
+     * As {@link #generate(Path, Path, Path)}, carrying Allure's history from run to run through
+     * {@code historyDir} (null: none): its files go into the results' {@code history/} first,
+     * which is how Allure learns the earlier runs (trends, retries, flaky and new failures), and
+     * the history Allure makes of this run replaces them. A single-file report does not write its
+     * history out, so that comes from a multi-file generation of the same results beside it.
+     */
+    public static Path generate(Path resultsDir, Path reportDir, Path allureHome, Path historyDir) {
         // absolute: the command line runs in another working directory
         Path launcher = allureHome.toAbsolutePath().resolve("bin").resolve("allure");
         if (!Files.isRegularFile(launcher) || !Files.isExecutable(launcher)) {
@@ -131,9 +200,24 @@ public final class AllureReport {
         String name = target.getFileName().toString();
         // a sibling, so the final move is a rename within one file system
         Path staging = parent.resolve("." + name + ".new-" + UUID.randomUUID());
+        Path withHistory = parent.resolve("." + name + ".history-" + UUID.randomUUID());
         try {
             Files.createDirectories(parent);
-            String output = runCommandLine(launcher, results, staging, parent);
+            if (historyDir != null) {
+                Path carried = results.resolve("history");
+                deleteTree(carried);
+                if (Files.isDirectory(historyDir)) {
+                    copyFiles(historyDir, carried);
+                }
+                runCommandLine(launcher, results, withHistory, parent, false);
+                Path made = withHistory.resolve("history");
+                if (!Files.isDirectory(made)) {
+                    throw new ReportException("the Allure command line wrote no history/ into " + withHistory);
+                }
+                deleteTree(historyDir);
+                copyFiles(made, historyDir);
+            }
+            String output = runCommandLine(launcher, results, staging, parent, true);
             if (!Files.isRegularFile(staging.resolve("index.html"))) {
                 throw new ReportException("the Allure command line wrote no index.html" + output);
             }
@@ -145,13 +229,29 @@ public final class AllureReport {
             throw new ReportException("cannot put the report at " + target + ": " + e, e);
         } finally {
             deleteTree(staging);
+            deleteTree(withHistory);
+        }
+    }
+
+    /** The files of one folder (not its subfolders) into another, created when missing. */
+    private static void copyFiles(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(from, Files::isRegularFile)) {
+            for (Path f : files) {
+                Files.copy(f, to.resolve(f.getFileName().toString()), StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 
     /** @return the tail of what the command line printed, for messages */
-    private static String runCommandLine(Path launcher, Path results, Path output, Path workDir) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(launcher.toString(), "generate", "--single-file", "--clean",
-                "-o", output.toString(), results.toString())
+    private static String runCommandLine(Path launcher, Path results, Path output, Path workDir, boolean singleFile)
+            throws IOException {
+        List<String> command = new ArrayList<>(List.of(launcher.toString(), "generate"));
+        if (singleFile) {
+            command.add("--single-file");
+        }
+        command.addAll(List.of("--clean", "-o", output.toString(), results.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 // the command line writes nothing into its working directory; if a version ever does,
                 // it lands beside the report (reports/, ignored by git), not in the project root
                 .directory(workDir.toFile())

@@ -27,8 +27,8 @@ import java.util.Set;
  */
 final class MaskingResultsWriter implements AllureResultsWriter {
 
-    /** Attachments read as text; anything else (a screenshot) passes through as bytes. */
-    private static final Set<String> TEXT_EXTENSIONS = Set.of("txt", "json", "log", "xml", "csv", "html", "yaml", "yml");
+    /** Attachments read as text (an SVG chart is text too); anything else (a screenshot) passes through as bytes. */
+    private static final Set<String> TEXT_EXTENSIONS = Set.of("txt", "json", "log", "xml", "csv", "html", "yaml", "yml", "svg");
 
     private final AllureResultsWriter delegate;
 

@@ -65,9 +65,20 @@ public final class RunSummary implements ConcurrentEventListener {
     public static final String BEFORE_THE_SCENARIO = "before the scenario began: ";
     private Instant started;
     private SlowStep slowest;
+    private volatile Result result;
+
+    /** Told of each scenario as it finishes (the live console), on the thread that finished it. */
+    private final java.util.function.Consumer<ScenarioResult> eachFinished;
 
     /** Cucumber's way in: a plugin named by class with no argument is built with this constructor. */
-    public RunSummary() {}
+    public RunSummary() {
+        this(s -> { });
+    }
+
+    /** A summary that also hands each scenario's result to {@code eachFinished} the moment it is known. */
+    public RunSummary(java.util.function.Consumer<ScenarioResult> eachFinished) {
+        this.eachFinished = eachFinished;
+    }
 
     /**
      * Opens the capture the next run's summary is delivered to.
@@ -125,6 +136,7 @@ public final class RunSummary implements ConcurrentEventListener {
                 .map(m -> m.group(1))
                 .distinct()
                 .toList();
+        ScenarioResult recorded;
         synchronized (lock) {
             Optional<Failure> failure = switch (result.getStatus()) {
                 case SKIPPED -> Optional.ofNullable(result.getError())
@@ -136,9 +148,14 @@ public final class RunSummary implements ConcurrentEventListener {
                         .map(f -> failedBefore.remove(testCase.getId()) && f.cause() == Cause.TERMINAL
                                 ? new Failure(BEFORE_THE_SCENARIO + f.message(), f.cause()) : f);
             };
-            finished.add(new Recorded(testCase.getUri().toString(), testCase.getLocation().getLine(),
-                    new ScenarioResult(ids, testCase.getName(), result.getStatus(), result.getDuration(), failure)));
+            if (failure.isPresent() && result.getStatus() != Status.SKIPPED && dev.posbench.Interruption.signal().isPresent()) {
+                // told to stop: what did not pass was cut short or never begun, and is no verdict
+                failure = Optional.of(new Failure(failure.get().message(), Cause.INTERRUPTED));
+            }
+            recorded = new ScenarioResult(ids, testCase.getName(), result.getStatus(), result.getDuration(), failure);
+            finished.add(new Recorded(testCase.getUri().toString(), testCase.getLocation().getLine(), recorded));
         }
+        eachFinished.accept(recorded);
     }
 
     private void runFinished(TestRunFinished event) {
@@ -156,10 +173,16 @@ public final class RunSummary implements ConcurrentEventListener {
                     .toList();
             summary = new Result(scenarios, wall, Optional.ofNullable(slowest), runFailure);
         }
+        result = summary;
         Capture capture = OPEN.get();
         if (capture != null) {
             capture.result = summary;
         }
+    }
+
+    /** This plugin's run, once it finished: for a caller that made the plugin itself and handed it to Cucumber. */
+    public Optional<Result> result() {
+        return Optional.ofNullable(result);
     }
 
     private record Recorded(String uri, int line, ScenarioResult scenario) {}
@@ -191,7 +214,11 @@ public final class RunSummary implements ConcurrentEventListener {
         /** The terminal program broke the terminal contract: there is no verdict on the terminal. */
         BROKEN_PROGRAM,
         /** The scenario needs what the terminal does not have (its profile says so): not judged, not passed. */
-        NOT_APPLICABLE
+        NOT_APPLICABLE,
+        /** posbench was told to stop (SIGINT, SIGTERM) before the scenario could end or begin: no verdict. */
+        INTERRUPTED,
+        /** The rig failed (the terminal's serial device went away): no verdict on the terminal. */
+        RIG_FAULT
     }
 
     /**
@@ -216,6 +243,10 @@ public final class RunSummary implements ConcurrentEventListener {
             BadInputException badInput = causeIn(error, BadInputException.class);
             if (badInput != null) {
                 return new Failure(firstLine(badInput), Cause.BAD_INPUT);
+            }
+            dev.posbench.RigFaultException rig = causeIn(error, dev.posbench.RigFaultException.class);
+            if (rig != null) {
+                return new Failure(firstLine(rig), Cause.RIG_FAULT);
             }
             TerminalProgramException broken = causeIn(error, TerminalProgramException.class);
             if (broken != null) {
@@ -300,9 +331,21 @@ public final class RunSummary implements ConcurrentEventListener {
             return count(Status.SKIPPED);
         }
 
-        /** Every scenario that neither passed nor was skipped: failed, undefined, pending, ambiguous. */
+        /** Every scenario that neither passed nor was skipped nor interrupted: failed, undefined, pending, ambiguous. */
         public int failed() {
-            return scenarios.size() - passed() - skipped();
+            return scenarios.size() - passed() - skipped() - interrupted() - rigFaults();
+        }
+
+        /** Scenarios the rig failed (its serial device went away): no verdict on the terminal. */
+        public int rigFaults() {
+            return (int) scenarios.stream()
+                    .filter(s -> s.failure().filter(f -> f.cause() == Cause.RIG_FAULT).isPresent()).count();
+        }
+
+        /** Scenarios cut short or never begun because posbench was told to stop. */
+        public int interrupted() {
+            return (int) scenarios.stream().filter(s -> s.status() != Status.SKIPPED)
+                    .filter(s -> s.failure().filter(f -> f.cause() == Cause.INTERRUPTED).isPresent()).count();
         }
 
         /** The terminal program's contract violation that made the run meaningless, if one did. */
@@ -337,19 +380,22 @@ public final class RunSummary implements ConcurrentEventListener {
             }
             int outcomeWidth = scenarios.stream().mapToInt(s -> outcome(s).length()).max().orElse(0);
             outcomeWidth = Math.max(outcomeWidth, "OUTCOME".length());
-            String row = "%-" + idWidth + "s  %-" + outcomeWidth + "s  %7s  %s%n";
-            String indent = " ".repeat(idWidth + 2 + outcomeWidth + 2 + 7 + 2);
-            out.append(String.format(Locale.ROOT, row, "PATH", "OUTCOME", "TIME", "SCENARIO"));
+            out.append(String.format(Locale.ROOT, "%-" + idWidth + "s  %-" + outcomeWidth + "s  %7s  %s%n",
+                    "PATH", "OUTCOME", "TIME", "SCENARIO"));
             for (ScenarioResult s : scenarios) {
-                out.append(String.format(Locale.ROOT, row, ids(s), outcome(s), time(s.duration()), s.name()));
-                if (!s.badInput() && !s.brokenProgram()) {
-                    s.failure().ifPresent(f -> out.append(indent).append(f.message()).append('\n'));
-                }
+                out.append(row(s, idWidth, outcomeWidth));
             }
             if (scenarios.isEmpty()) {
                 out.append("(no scenario ran)\n");
             }
             out.append(passed()).append(" passed, ").append(failed()).append(" failed\n");
+            if (rigFaults() > 0) {
+                out.append(rigFaults()).append(" rig fault").append(rigFaults() == 1 ? "" : "s")
+                        .append(": the rig failed, not the terminal; no verdict\n");
+            }
+            if (interrupted() > 0) {
+                out.append(interrupted()).append(" interrupted: posbench was told to stop before they could end\n");
+            }
             if (skipped() > 0) {
                 out.append(skipped()).append(" not applicable (the profile says the terminal lacks what they need)\n");
             }
@@ -371,6 +417,20 @@ public final class RunSummary implements ConcurrentEventListener {
             return out.toString();
         }
 
+        /**
+         * One scenario as the summary shows it: its ids, outcome, time and name in columns this
+         * wide, and under a failure of the terminal its first line. The live console prints the same.
+         */
+        public static String row(ScenarioResult s, int idWidth, int outcomeWidth) {
+            StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+                    "%-" + idWidth + "s  %-" + outcomeWidth + "s  %7s  %s%n", ids(s), outcome(s), time(s.duration()), s.name()));
+            if (!s.badInput() && !s.brokenProgram()) {
+                String indent = " ".repeat(idWidth + 2 + outcomeWidth + 2 + 7 + 2);
+                s.failure().ifPresent(f -> out.append(indent).append(f.message()).append('\n'));
+            }
+            return out.toString();
+        }
+
         private static String ids(ScenarioResult s) {
             return s.pathIds().isEmpty() ? "-" : String.join(",", s.pathIds());
         }
@@ -382,10 +442,16 @@ public final class RunSummary implements ConcurrentEventListener {
             if (s.status() == Status.SKIPPED) {
                 return "NOT APPLICABLE";
             }
+            if (s.failure().filter(f -> f.cause() == Cause.INTERRUPTED).isPresent()) {
+                return "INTERRUPTED";
+            }
+            if (s.failure().filter(f -> f.cause() == Cause.RIG_FAULT).isPresent()) {
+                return "RIG FAULT";
+            }
             return s.badInput() ? "BAD INPUT" : s.status().name();
         }
 
-        private static String time(Duration d) {
+        static String time(Duration d) {
             long millis = d.toMillis();
             if (millis < 60_000) {
                 return String.format(Locale.ROOT, "%.1f s", millis / 1000.0);

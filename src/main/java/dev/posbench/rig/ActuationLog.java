@@ -18,7 +18,11 @@ public final class ActuationLog {
     /** A position in the log; rows from it on belong to whoever took it. */
     public record Mark(int position) {}
 
-    private record Row(Instant at, String text) {}
+    /**
+     * One row: a motion or event in the domain's words, or (indented by two spaces) an output it
+     * switched. Public so a report can put the rig's rows on one clock with the terminal and the bank.
+     */
+    public record Row(Instant at, String text) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(ActuationLog.class);
     private static final DateTimeFormatter TIME =
@@ -37,10 +41,15 @@ public final class ActuationLog {
         return new Mark(rows.size());
     }
 
+    /** The rows since {@code from}, in the order they happened. */
+    public synchronized List<Row> rowsSince(Mark from) {
+        return List.copyOf(rows.subList(Math.clamp(from.position(), 0, rows.size()), rows.size()));
+    }
+
     /** The rows since {@code from}, one a line: {@code HH:mm:ss.SSS  text}. */
     public synchronized String render(Mark from) {
         StringBuilder out = new StringBuilder();
-        for (Row row : rows.subList(Math.clamp(from.position(), 0, rows.size()), rows.size())) {
+        for (Row row : rowsSince(from)) {
             out.append(TIME.format(row.at())).append("  ").append(row.text()).append('\n');
         }
         return out.toString();

@@ -76,6 +76,8 @@ public final class Rig implements AutoCloseable {
     private final ReentrantLock pins = new ReentrantLock();
     private final Condition stopOrClose = pins.newCondition();
     private boolean stopped;
+    /** Why motions are refused, when posbench itself stopped the rig rather than the emergency stop. */
+    private String stopReason;
     private boolean closed;
 
     private Rig(RigSpec spec, Context pi4j, Class<? extends DigitalOutputProvider> outputs,
@@ -293,6 +295,28 @@ public final class Rig implements AutoCloseable {
     }
 
     /**
+     * Stops the rig as the emergency stop would, for posbench's own reasons (it was told to stop):
+     * safe state at once, a motion in progress ends, and motions are refused from then on.
+     */
+    public void stop(String why) {
+        pins.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            stopped = true;
+            stopReason = "posbench was stopped by " + why + ": every output is at its safe level and motions are refused";
+            try {
+                allLow("safe state: all outputs low (" + why + ")");
+            } finally {
+                stopOrClose.signalAll();
+            }
+        } finally {
+            pins.unlock();
+        }
+    }
+
+    /**
      * Accepts motions again after an emergency stop, once the stop is released.
      *
      * @throws RigStoppedException while the emergency stop is still pressed
@@ -402,7 +426,9 @@ public final class Rig implements AutoCloseable {
         try {
             long left;
             while (!stopped && !closed && (left = deadline - System.nanoTime()) > 0) {
+                long waitStart = System.nanoTime();
                 stopOrClose.awaitNanos(left);
+                dev.posbench.WaitClock.since(waitStart);
             }
             refuseWhenStoppedOrClosed();
         } catch (InterruptedException e) {
@@ -419,7 +445,7 @@ public final class Rig implements AutoCloseable {
             throw new IllegalStateException("the rig is closed");
         }
         if (stopped) {
-            throw new RigStoppedException(STOPPED);
+            throw new RigStoppedException(stopReason != null ? stopReason : STOPPED);
         }
     }
 

@@ -61,6 +61,8 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
     private Process process;
     private Connection connection;
     private boolean helloThisPowerOn;
+    /** What the program said it is in its last hello (its name and version); null before the first. */
+    private volatile String firmware;
     private boolean connectedThisPowerOn;
     private String violation;
 
@@ -168,6 +170,11 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
         // the command as written may hold a card number too: a message is evidence
         violation = Pans.maskAll(name + " " + why + lastOutput());
         return new TerminalProgramException(violation);
+    }
+
+    /** The program and version the terminal reported in its last hello, as it said them. */
+    public java.util.Optional<String> firmware() {
+        return java.util.Optional.ofNullable(firmware).map(String::strip);
     }
 
     /** A position in the program's output, for {@link #outputSince}. */
@@ -340,6 +347,7 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
                 connection = c;
             }
             output.note("world socket: hello from " + hello.program() + " " + hello.version());
+            firmware = hello.program() + " " + hello.version();
             c.send(new WorldMessage.Welcome("posbench " + version()));
             if (cards.cardInContactReader()) {
                 c.send(new WorldMessage.Sensed(new PhysicalEvent.CardInserted()));

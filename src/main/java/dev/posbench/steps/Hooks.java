@@ -1,6 +1,11 @@
 package dev.posbench.steps;
 
+import dev.posbench.bank.FakeBank.Exchange;
 import dev.posbench.report.Evidence;
+import dev.posbench.report.Timeline;
+import dev.posbench.report.TimelineSvg;
+import java.util.ArrayList;
+import java.util.List;
 import io.cucumber.java.After;
 import io.cucumber.java.Before;
 
@@ -15,6 +20,8 @@ public final class Hooks {
 
     @Before(order = 0)
     public void ready() {
+        dev.posbench.Interruption.check(); // told to stop: the scenarios not begun are not run
+        scenario.bench.recoverLink();
         scenario.bench.bank().acceptConnections();
         scenario.bench.bank().reset();
         scenario.programStart = scenario.bench.program().map(p -> p.outputMark()).orElse(0);
@@ -36,10 +43,29 @@ public final class Hooks {
         if (scenario.transcriptStart == null) {
             return; // the scenario never got a bench to begin with
         }
+        List<Exchange> exchanges = exchanges();
+        Timeline timeline = timeline(exchanges);
+        Evidence.attachSvg("timeline", TimelineSvg.render(timeline, "rig, terminal and bank on one clock"));
+        Evidence.attachText("timeline (text)", timeline.text());
         Evidence.attachText("serial transcript", scenario.transcript().render(scenario.transcriptStart));
         Evidence.attachText("bank journal", scenario.bench.bank().renderJournal());
+        Evidence.bankMessages(exchanges);
         Evidence.attachText("actuation log", scenario.bench.rig().log().render(scenario.actuationStart));
         scenario.bench.program().ifPresent(p ->
                 Evidence.attachText("terminal program output", p.outputSince(scenario.programStart)));
+    }
+
+    /** The whole scenario's exchanges: a step that set the bank back to normal emptied its journal. */
+    private List<Exchange> exchanges() {
+        List<Exchange> exchanges = new ArrayList<>(scenario.earlierExchanges);
+        exchanges.addAll(scenario.bench.bank().journal());
+        return exchanges;
+    }
+
+    private Timeline timeline(List<Exchange> exchanges) {
+        return Timeline.of(scenario.bench.rig().log().rowsSince(scenario.actuationStart),
+                scenario.transcript().linesSince(scenario.transcriptStart),
+                scenario.transcript().chunksSince(scenario.transcriptStart),
+                scenario.profile().serial().charset(), exchanges);
     }
 }

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ public final class SerialLink implements AutoCloseable {
     private final Transcript transcript;
     private final Charset charset;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The device went away under the link (an adapter unplugged): the bench may open it again. */
+    private volatile boolean vanished;
 
     private SerialLink(String device, SerialPort port, Transcript transcript, Charset charset) {
         this.device = device;
@@ -137,6 +140,43 @@ public final class SerialLink implements AutoCloseable {
         send(text.getBytes(charset));
     }
 
+    /** Whether the device went away under the link: it is closed, and only a new open can bring it back. */
+    public boolean vanished() {
+        return vanished;
+    }
+
+    /**
+     * Waits for {@code device} to exist again (an adapter plugged back in shows up as a new device
+     * node; udev's by-id links come back with it), on file events of its folder.
+     *
+     * @return whether it exists within {@code wait}
+     */
+    public static boolean awaitDevice(String device, Duration wait) {
+        Path path = Path.of(device);
+        long deadline = System.nanoTime() + wait.toNanos();
+        Path dir = path.toAbsolutePath().getParent();
+        try (java.nio.file.WatchService watch = dir.getFileSystem().newWatchService()) {
+            dir.register(watch, java.nio.file.StandardWatchEventKinds.ENTRY_CREATE);
+            while (!Files.exists(path)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.nio.file.WatchKey key = watch.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (key != null) {
+                    key.pollEvents();
+                    key.reset();
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return Files.exists(path);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /** Idempotent. Takes up to half a second: jSerialComm lets its event thread finish its current poll. */
     @Override
     public void close() {
@@ -188,6 +228,7 @@ public final class SerialLink implements AutoCloseable {
             if ((type & SerialPort.LISTENING_EVENT_PORT_DISCONNECTED) != 0) {
                 // Close here, on the event thread: see the class comment.
                 LOG.warn("serial link {}: the device went away", device);
+                vanished = true;
                 closed.set(true);
                 port.closePort();
                 transcript.end("the device went away");

@@ -247,6 +247,20 @@ public final class Transcript {
     }
 
     /** Chunks, both directions, from {@code from} on: the raw bytes, for framed protocols. */
+    /**
+     * Whether the bench's last bytes to the terminal (a sale command) got no answer at all: nothing
+     * came back after them. A terminal that froze shows its last screen (often idle) for ever;
+     * this is how the bench tells it from one that is idle.
+     */
+    public boolean lastCommandUnanswered() {
+        lock.lock();
+        try {
+            return !chunks.isEmpty() && chunks.getLast().direction() == Direction.TO_TERMINAL;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     public List<Chunk> chunksSince(Mark from) {
         lock.lock();
         try {
@@ -347,7 +361,7 @@ public final class Transcript {
                 long left = deadline - System.nanoTime();
                 if (ended != null || halted != null || left <= 0) {
                     int looked = lines.size() - Math.min(firstLooked, lines.size());
-                    throw timedOut(expected, timeout,
+                    stop(expected, timeout,
                             looked + (looked == 1 ? " line" : " lines") + " arrived in the wait; none matched.");
                 }
                 waitForLine(left, expected);
@@ -377,7 +391,7 @@ public final class Transcript {
                 }
                 long left = deadline - System.nanoTime();
                 if (ended != null || halted != null || left <= 0) {
-                    throw timedOut(expected, timeout, "The terminal's last line did not match.");
+                    stop(expected, timeout, "The terminal's last line did not match.");
                 }
                 waitForLine(left, expected);
             }
@@ -388,11 +402,25 @@ public final class Transcript {
 
     private void waitForLine(long nanos, String expected) {
         try {
+            long waitStart = System.nanoTime();
             newLine.awaitNanos(nanos);
+            dev.posbench.WaitClock.since(waitStart);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + Pans.maskAll(expected), e);
         }
+    }
+
+    /**
+     * Why a wait stopped: the link ended (the device went away: a rig fault, no verdict on the
+     * terminal), or the wait ran out or was halted (a verdict on the terminal).
+     */
+    private void stop(String expected, Duration timeout, String detail) {
+        OutcomeTimeoutException timedOut = timedOut(expected, timeout, detail);
+        if (ended != null) {
+            throw new dev.posbench.RigFaultException("rig fault, no verdict: " + timedOut.getMessage());
+        }
+        throw timedOut;
     }
 
     private OutcomeTimeoutException timedOut(String expected, Duration timeout, String detail) {

@@ -1,10 +1,9 @@
 package dev.posbench.cli;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,27 +14,22 @@ record PosbenchRun(int exitCode, String out, String err) {
 
     /** {@code posbench run ARGS} writing its results to a fresh folder, without the HTML report. */
     static PosbenchRun run(String... args) {
-        List<String> argv = new ArrayList<>(List.of("run", "--no-html", "--reports", tempDir().toString()));
+        // two benches a run: the tests run several runs at once, and each bench is a terminal process
+        List<String> argv = new ArrayList<>(List.of("run", "--no-html", "--benches", "2", "--reports",
+                tempDir().toString()));
         argv.addAll(List.of(args));
         return execute(argv.toArray(String[]::new));
     }
 
-    static synchronized PosbenchRun execute(String... argv) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
-        ByteArrayOutputStream errBytes = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(outBytes, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(errBytes, true, StandardCharsets.UTF_8));
-            code = Main.execute(argv);
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
-        PosbenchRun run = new PosbenchRun(code, outBytes.toString(StandardCharsets.UTF_8),
-                errBytes.toString(StandardCharsets.UTF_8));
+    /**
+     * Runs a verb with its own output streams, so that runs may go on side by side in this JVM
+     * (each run binds its benches and its evidence to its own thread).
+     */
+    static PosbenchRun execute(String... argv) {
+        StringWriter outText = new StringWriter();
+        StringWriter errText = new StringWriter();
+        int code = Main.execute(new PrintWriter(outText, true), new PrintWriter(errText, true), argv);
+        PosbenchRun run = new PosbenchRun(code, outText.toString(), errText.toString());
         System.out.println("posbench " + String.join(" ", argv) + " -> " + code + "\n" + run.out() + run.err());
         return run;
     }
@@ -87,6 +81,9 @@ record PosbenchRun(int exitCode, String out, String err) {
                 break;
             }
             String failure = i + 1 < lines.size() && lines.get(i + 1).startsWith(" ") ? lines.get(i + 1).strip() : "";
+            if (!line.substring(0, outcome).strip().matches("-|[A-Z]{2,3}-\\d+(,[A-Z]{2,3}-\\d+)*")) {
+                continue; // not a scenario's row: the totals, the wall time, the slowest step
+            }
             String[] middle = line.substring(outcome, scenario).strip().split("\\s{2,}");
             rows.add(new Row(line.substring(0, outcome).strip(), middle[0], line.substring(scenario).strip(), failure));
         }

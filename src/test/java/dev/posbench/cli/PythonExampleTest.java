@@ -1,5 +1,7 @@
 package dev.posbench.cli;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * exactly the scenarios about that mistake, and every other scenario it can take still passes.
  * {@code .ci/run} runs the sound copy over the whole catalog.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class PythonExampleTest {
 
     private static final Path EXAMPLE = Path.of("examples/python-terminal");

@@ -1,5 +1,7 @@
 package dev.posbench.cli;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,6 +21,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * shows the same scenarios pass on the sound terminal; {@link #everyCatalogPathIsProven} that no
  * path of the catalog is left without such a proof.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class SeededDefectsTest {
 
     /**

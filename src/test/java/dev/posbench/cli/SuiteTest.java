@@ -1,5 +1,7 @@
 package dev.posbench.cli;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The suite {@code posbench run} runs, on the sound reference terminal: every scenario passes and leaves evidence. */
+@Execution(ExecutionMode.CONCURRENT)
 class SuiteTest {
 
     @Test

@@ -76,6 +76,33 @@ class AllureReportTest {
     }
 
     @Test
+    void historyIsCarriedFromRunToRun() throws IOException {
+        Path history = dir.resolve("reports/history");
+        Path reportDir = dir.resolve("reports/allure-report");
+        AllureReport.generate(results(), reportDir, ALLURE_HOME, history);
+        assertEquals(java.util.Set.of(1), runsPerScenario(history), "one run in the history");
+
+        Path index = AllureReport.generate(results(), reportDir, ALLURE_HOME, history);
+
+        assertEquals(java.util.Set.of(2), runsPerScenario(history), "each scenario has both runs");
+        assertTrue(embeddedData(Files.readString(index)).contains("\"passed\":2"), "the report counts both runs");
+        try (Stream<Path> left = Files.list(reportDir.getParent())) {
+            assertEquals(List.of("allure-report", "history"), left.map(p -> p.getFileName().toString()).sorted().toList(),
+                    "no staging directory left beside the report");
+        }
+    }
+
+    /** How many runs history.json holds for each scenario. */
+    private static java.util.Set<Integer> runsPerScenario(Path history) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(history.resolve("history.json").toFile());
+        java.util.Set<Integer> runs = new java.util.HashSet<>();
+        json.forEach(entry -> runs.add(entry.path("items").size()));
+        assertFalse(runs.isEmpty(), "history.json names no scenario");
+        return runs;
+    }
+
+    @Test
     void environmentRoundTripsThroughProperties() throws IOException {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("rig", "sim");

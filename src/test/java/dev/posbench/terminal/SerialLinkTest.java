@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The link over a real pseudo-terminal, opened by jSerialComm as a rig's adapter would be. */
+// alone: one test watches every jSerialComm thread of the JVM, and concurrent runs of the suite have theirs
+@org.junit.jupiter.api.parallel.Isolated
 class SerialLinkTest {
 
     private static final TerminalProfile.Serial LINE =
@@ -175,7 +177,7 @@ class SerialLinkTest {
             assertFalse(jSerialCommThreads().isEmpty(), "the listener's event thread should be running");
             pty.close();
 
-            OutcomeTimeoutException e = assertThrows(OutcomeTimeoutException.class,
+            dev.posbench.RigFaultException e = assertThrows(dev.posbench.RigFaultException.class,
                     () -> t.await(c, Pattern.compile("APPROVED"), Duration.ofSeconds(30), "APPROVED"));
             assertTrue(e.getMessage().contains("ended"), e.getMessage());
 
