@@ -258,7 +258,7 @@ class FakeBankTest {
         IsoMessage answer = post(authorization(PIN));
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals("00", code(answer));
-        assertTrue(millis >= 1350 && millis < 1500, "answered after " + millis + " ms, 90% of the 1500 ms host timeout is 1350");
+        assertTrue(millis >= 1000 && millis < 1500, "answered after " + millis + " ms: half a second before the 1500 ms host timeout");
     }
 
     @Test
@@ -374,6 +374,17 @@ class FakeBankTest {
                 assertEquals(answer.equals("slow-but-in-time") ? Duration.ofSeconds(27) : Duration.ofSeconds(36), held, answer);
             }
         }
+    }
+
+    @Test
+    void aSlowButInTimeHoldIsNinetyPercentButLeavesShortTimeoutsHalfASecond() {
+        assertEquals(Duration.ofSeconds(54), IsoAnswer.hold("near-host-timeout", Duration.ofSeconds(60)));
+        assertEquals(Duration.ofMillis(4500), IsoAnswer.hold("near-host-timeout", Duration.ofSeconds(5)));
+        assertEquals(Duration.ofMillis(1000), IsoAnswer.hold("near-host-timeout", Duration.ofMillis(1500)));
+        assertEquals(Duration.ofMillis(600), IsoAnswer.hold("near-host-timeout", Duration.ofMillis(900)),
+                "never below two thirds: a terminal that gives up at half its timeout still fails");
+        assertEquals(Duration.ofMillis(2500), IsoAnswer.hold("past-host-timeout", Duration.ofMillis(1500)));
+        assertEquals(Duration.ofSeconds(72), IsoAnswer.hold("past-host-timeout", Duration.ofSeconds(60)));
     }
 
     @Test
