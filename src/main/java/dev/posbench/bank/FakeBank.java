@@ -9,6 +9,8 @@ import com.github.tomakehurst.wiremock.standalone.MappingsSource;
 import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import com.github.tomakehurst.wiremock.stubbing.StubMappings;
 import dev.posbench.BadInputException;
+import dev.posbench.channel.HostDialect;
+import dev.posbench.channel.IsoFrames;
 import dev.posbench.channel.IsoMessage;
 import dev.posbench.channel.MessageMac;
 import java.io.IOException;
@@ -29,7 +31,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The faked bank: WireMock on a loopback port, answering the terminal in the reference dialect.
+ * The faked bank: WireMock, answering the terminal in its host dialect through a {@link Front}:
+ * WireMock itself for json-http, a TCP listener packing ISO 8583 for iso8583-tcp. Loopback unless
+ * bank.yaml's {@code listen} opens it to a rig's network.
  *
  * <p>Its normal behaviour (approve, reverse, sign on) is the mappings in {@link BankSpec#baseDir()};
  * a scenario picks a failure path with {@link #answer(String)}, which lays the mappings of one
@@ -44,8 +48,9 @@ import org.slf4j.LoggerFactory;
 public final class FakeBank implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FakeBank.class);
-    private static final String LOOPBACK = "127.0.0.1";
-    private static final String PORT_SETTING = "bench-config/bank.yaml port";
+    static final String LISTEN_SETTING = "bench-config/bank.yaml listen";
+    /** The reference profile's, for a bank started without a terminal's timers. */
+    private static final Duration DEFAULT_HOST_TIMEOUT = Duration.ofMillis(1500);
     /** Picking a free port and binding it are two steps; another program may take it in between. */
     private static final int FREE_PORT_ATTEMPTS = 3;
     /** Enough for a held-back answer (delays sleep on a Jetty thread) plus the reversal that follows it. */
@@ -64,10 +69,18 @@ public final class FakeBank implements AutoCloseable {
      * @param fault       the WireMock fault the bank answered with instead ({@code CONNECTION_RESET_BY_PEER}, ...)
      * @param delay       how long the bank held the answer back before sending it, so an answer
      *                    that arrived after the terminal's timeout can be told apart
+     * @param frame       the request as it came over the wire, in hex with the PAN masked, for a
+     *                    dialect that packs messages ({@code iso8583-tcp}); the fields above are its
+     *                    decoded form, in the JSON dialect's words
      */
     public record Exchange(Instant at, String rawRequest, Optional<IsoMessage> request, int status,
                            String rawResponse, Optional<IsoMessage> response, Optional<String> fault,
-                           Duration delay) {
+                           Duration delay, Optional<String> frame) {
+
+        public Exchange(Instant at, String rawRequest, Optional<IsoMessage> request, int status,
+                        String rawResponse, Optional<IsoMessage> response, Optional<String> fault, Duration delay) {
+            this(at, rawRequest, request, status, rawResponse, response, fault, delay, Optional.empty());
+        }
 
         /** Masked: a record's default text would carry the full PAN of the raw bodies. */
         @Override
@@ -78,27 +91,40 @@ public final class FakeBank implements AutoCloseable {
 
     private final BankSpec spec;
     private final String path;
-    private final int port;
     private final WireMockServer server;
     private final Journal journal;
+    private final Front front;
+    /** WireMock's own address, behind the front. */
+    private final URI wiremock;
 
-    private FakeBank(BankSpec spec, String path, int port, WireMockServer server, Journal journal) {
+    private FakeBank(BankSpec spec, String path, WireMockServer server, Journal journal, Front front, URI wiremock) {
         this.spec = spec;
         this.path = path;
-        this.port = port;
         this.server = server;
         this.journal = journal;
+        this.front = front;
+        this.wiremock = wiremock;
+    }
+
+    /** Starts a json-http bank for a terminal with the reference profile's host timeout. */
+    public static FakeBank start(BankSpec spec, Map<String, String> issuerPinsByPan) {
+        return start(spec, new HostDialect.JsonHttp(), DEFAULT_HOST_TIMEOUT, issuerPinsByPan);
     }
 
     /**
-     * Starts the bank on {@code 127.0.0.1} with its base mappings loaded.
+     * Starts the bank on {@link BankSpec#listenHost()} with its base mappings loaded, speaking the
+     * terminal's dialect.
      *
+     * @param hostTimeout     the terminal's host timeout, which the mappings' {@code hold} times derive from
      * @param issuerPinsByPan the PIN the issuer holds for each card, for the {@code pin-check} matcher
-     * @throws BadInputException when the port is taken, a mapping directory is missing or a mapping is wrong
+     * @throws BadInputException when the port is taken, a mapping directory is missing or a mapping
+     *                           is wrong, or the dialect's field definition cannot be used
      */
-    public static FakeBank start(BankSpec spec, Map<String, String> issuerPinsByPan) {
-        checkKey(spec.pinKeyHex(), 16, "bench-config/bank.yaml pinKeyHex");
-        checkKey(spec.macKeyHex(), -1, "bench-config/bank.yaml macKeyHex");
+    public static FakeBank start(BankSpec spec, HostDialect dialect, Duration hostTimeout,
+                                 Map<String, String> issuerPinsByPan) {
+        checkKey(spec.pinKeyHex(), 16, "bench-config/bank.yaml keys.pin");
+        checkKey(spec.macKeyHex(), -1, "bench-config/bank.yaml keys.mac");
+        checkKey(spec.retailMacKeyHex(), 16, "bench-config/bank.yaml keys.retailMac");
         String path = spec.path().startsWith("/") ? spec.path() : "/" + spec.path();
         List<String> base = new ArrayList<>();
         for (Path file : MappingFiles.jsonFiles(spec.baseDir())) {
@@ -107,15 +133,28 @@ public final class FakeBank implements AutoCloseable {
         MappingFiles.jsonFiles(spec.answersDir()); // a missing answers directory is a start-up error, not a mid-run one
 
         if (spec.port() < 0 || spec.port() > 65535) {
-            throw new BadInputException(PORT_SETTING, "a port is 1 to 65535, or 0 to take a free one; not " + spec.port());
+            throw new BadInputException(LISTEN_SETTING, "a port is 1 to 65535, or 0 to take a free one; not " + spec.port());
         }
+        IsoFrames codec = null;
+        if (dialect instanceof HostDialect.Iso8583Tcp(IsoFrames.Layout layout)) {
+            try {
+                codec = IsoFrames.load(layout);
+            } catch (IsoFrames.BadDefinition e) {
+                throw new BadInputException(layout.fields().toString(), e.getMessage());
+            }
+        }
+        // json-http: WireMock is what the terminal reaches; iso8583-tcp: WireMock is the bank's own
+        // back office on a free loopback port, behind the TCP listener
+        boolean httpFront = codec == null;
+        String wiremockHost = httpFront ? spec.listenHost() : BankSpec.LOOPBACK;
         // port 0 is resolved here rather than by Jetty: after refuseConnections the bank must
         // listen again on the very port the terminal was given
-        boolean pickPort = spec.port() == 0;
+        boolean pickPort = !httpFront || spec.port() == 0;
         for (int attempt = 1; ; attempt++) {
-            int port = pickPort ? freeLoopbackPort() : spec.port();
+            int port = pickPort ? freePort(wiremockHost) : spec.port();
             Journal journal = new Journal();
-            WireMockServer server = new WireMockServer(configuration(spec, port, base, issuerPinsByPan, journal));
+            WireMockServer server = new WireMockServer(configuration(spec, wiremockHost, port, base, issuerPinsByPan,
+                    journal, hostTimeout));
             try {
                 server.start();
             } catch (RuntimeException e) {
@@ -124,11 +163,26 @@ public final class FakeBank implements AutoCloseable {
                 if (pickPort && attempt < FREE_PORT_ATTEMPTS) {
                     continue;
                 }
-                throw new BadInputException(PORT_SETTING, "cannot listen on port " + port + " of " + LOOPBACK
-                        + " (" + bind.getMessage() + "); stop what holds it, or set port: 0 to take a free one", e);
+                throw new BadInputException(LISTEN_SETTING, "cannot listen on port " + port + " of " + wiremockHost
+                        + " (" + bind.getMessage() + "); stop what holds it, or set port 0 to take a free one", e);
             }
-            FakeBank bank = new FakeBank(spec, path, port, server, journal);
-            LOG.info("bank listening on {} with {} base mapping(s)", bank.url(), base.size());
+            // how the bank reaches its own WireMock: a wildcard address is not one to connect to
+            String connectable = wiremockHost.equals("0.0.0.0") || wiremockHost.equals("::") ? BankSpec.LOOPBACK : wiremockHost;
+            URI wiremock = URI.create("http://" + connectable + ":" + port + path);
+            Front front;
+            if (httpFront) {
+                front = new HttpFront(server, wiremockHost, port, path);
+            } else {
+                try {
+                    front = IsoTcpFront.start(codec, spec.listenHost(), spec.port(), wiremock, journal,
+                            spec.retailMacKeyHex(), spec.macKeyHex());
+                } catch (RuntimeException e) {
+                    stopQuietly(server);
+                    throw e;
+                }
+            }
+            FakeBank bank = new FakeBank(spec, path, server, journal, front, wiremock);
+            LOG.info("bank listening on {} ({}) with {} base mapping(s)", bank.url(), dialect.name(), base.size());
             bank.warmUp();
             return bank;
         }
@@ -145,7 +199,7 @@ public final class FakeBank implements AutoCloseable {
                 java.util.Map.of(11, "000000", 41, "WARMUP00")), spec.macKeyHex());
         try (java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
                 .version(java.net.http.HttpClient.Version.HTTP_1_1).build()) {
-            http.send(java.net.http.HttpRequest.newBuilder(url()).header("Content-Type", "application/json")
+            http.send(java.net.http.HttpRequest.newBuilder(wiremock).header("Content-Type", "application/json")
                     .timeout(java.time.Duration.ofSeconds(10))
                     .POST(java.net.http.HttpRequest.BodyPublishers.ofString(signOn.toJson())).build(),
                     java.net.http.HttpResponse.BodyHandlers.discarding());
@@ -158,9 +212,9 @@ public final class FakeBank implements AutoCloseable {
         journal.clear();
     }
 
-    /** The URL the terminal posts its messages to. */
+    /** Where the terminal reaches the bank: {@code http://host:port/path} or {@code tcp://host:port}. */
     public URI url() {
-        return URI.create("http://" + LOOPBACK + ":" + port + path);
+        return front.address();
     }
 
     /**
@@ -202,28 +256,13 @@ public final class FakeBank implements AutoCloseable {
     }
 
     /** The bank stops listening: a connection attempt is refused, as when the host is down. */
-    public synchronized void refuseConnections() {
-        if (server.isRunning()) {
-            server.stop();
-            LOG.debug("bank refuses connections on port {}", port);
-        }
+    public void refuseConnections() {
+        front.refuseConnections();
     }
 
     /** The bank listens again, on the same port. */
-    public synchronized void acceptConnections() {
-        if (server.isRunning()) {
-            return;
-        }
-        try {
-            server.start();
-        } catch (RuntimeException e) {
-            if (bindFailure(e).isPresent()) {
-                throw new BadInputException(PORT_SETTING, "port " + port + " on " + LOOPBACK
-                        + " was taken by another program while the bank refused connections", e);
-            }
-            throw e;
-        }
-        LOG.debug("bank accepts connections on port {} again", port);
+    public void acceptConnections() {
+        front.acceptConnections();
     }
 
     /** Every exchange since the last {@link #reset()}, in arrival order. */
@@ -273,14 +312,16 @@ public final class FakeBank implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        front.close();
         stopQuietly(server);
     }
 
-    private static WireMockConfiguration configuration(BankSpec spec, int port, List<String> base,
-                                                       Map<String, String> issuerPinsByPan, Journal journal) {
+    private static WireMockConfiguration configuration(BankSpec spec, String host, int port, List<String> base,
+                                                       Map<String, String> issuerPinsByPan, Journal journal,
+                                                       Duration hostTimeout) {
         Path root = spec.baseDir().toAbsolutePath().getParent();
         return options()
-                .bindAddress(LOOPBACK)
+                .bindAddress(host)
                 .port(port)
                 // a host of this dialect speaks HTTP/1.1: no h2c upgrade, so faults look the same to every client
                 .http2PlainDisabled(true)
@@ -297,7 +338,7 @@ public final class FakeBank implements AutoCloseable {
                 .usingFilesUnderDirectory(root.toString()) // bodyFileName resolves under bench-config/bank/__files
                 .mappingSource(new BaseMappings(base))
                 .extensionScanningEnabled(false)
-                .extensions(new IsoAnswer(spec.macKeyHex()), new PinCheck(spec.pinKeyHex(), issuerPinsByPan), journal);
+                .extensions(new IsoAnswer(spec.macKeyHex(), hostTimeout), new PinCheck(spec.pinKeyHex(), issuerPinsByPan), journal);
     }
 
     private static void checkKey(String hex, int bytes, String where) {
@@ -314,15 +355,15 @@ public final class FakeBank implements AutoCloseable {
         }
     }
 
-    private static int freeLoopbackPort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new IllegalStateException("no free port on " + LOOPBACK, e);
+            throw new BadInputException(LISTEN_SETTING, "no free port on " + host + ": " + e.getMessage(), e);
         }
     }
 
-    private static Optional<BindException> bindFailure(Throwable e) {
+    static Optional<BindException> bindFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException bind) {
                 return Optional.of(bind);

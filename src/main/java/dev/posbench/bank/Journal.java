@@ -164,7 +164,8 @@ final class Journal implements ServeEventListener {
         return new Exchange(at, rawRequest, parse(rawRequest), status, rawResponse,
                 fault == null ? parse(rawResponse) : Optional.empty(),
                 Optional.ofNullable(fault).map(Fault::name),
-                delay(event));
+                delay(event),
+                Optional.ofNullable(event.getRequest().getHeader(IsoTcpFront.FRAME_HEADER)));
     }
 
     /**

@@ -30,6 +30,7 @@ final class JournalText {
             out.append("\n#").append(n++).append(' ').append(TIME.format(e.at()))
                     .append("\n  request  ").append(message(e.request(), e.rawRequest()))
                     .append(decoded(e.request()))
+                    .append(e.frame().map(f -> "\n  frame    " + f).orElse(""))
                     .append("\n  answer   ").append(answer(e))
                     .append(decoded(e.response()));
         }

@@ -88,7 +88,7 @@ public final class Bench implements AutoCloseable {
             // no chip, no run: a Pi rig never falls back to mock pins (doctor gives the same message)
             Rig.checkChip(spec, config.dir().resolve("rig.yaml").toString());
             rig = keep(Rig.onPi(spec));
-            bank = keep(FakeBank.start(config.bank(), issuerPins()));
+            bank = keep(startBank());
             return;
         }
         if (!defects.isEmpty() && !config.program().orElseThrow().isReferenceTerminal()) {
@@ -98,11 +98,11 @@ public final class Bench implements AutoCloseable {
         SimulatedTerminal sim = keep(SimulatedTerminal.cable());
         link = keep(SerialLink.open(sim.benchDevice().toString(), profile.serial()));
         rig = keep(Rig.simulated(spec));
-        bank = keep(FakeBank.start(config.bank(), issuerPins()));
+        bank = keep(startBank());
         SerialLink serial = link;
         List<String> defectNames = defects.stream().map(d -> d.name().toLowerCase().replace('_', '-')).toList();
         sim.connect(rig.pi4j(), spec, config.deck().cards().values(), config.program().orElseThrow(),
-                config.programField(), config.dir(), profile.file(), bank.url().toString(), "json-http", defectNames,
+                config.programField(), config.dir(), profile.file(), bank.url().toString(), config.hostDialect().name(), defectNames,
                 why -> serial.transcript().halt(why));
         program = sim.program();
         if (!defects.isEmpty()) {
@@ -129,6 +129,11 @@ public final class Bench implements AutoCloseable {
         return EnumSet.allOf(Defect.class).stream()
                 .map(d -> d.name().toLowerCase().replace('_', '-'))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** The bank in the terminal's dialect, its hold times derived from the terminal's host timeout. */
+    private FakeBank startBank() {
+        return FakeBank.start(config.bank(), config.hostDialect(), config.profile().timeouts().host(), issuerPins());
     }
 
     /** The issuer knows its cardholders' PINs: the faked bank verifies PIN blocks against the deck. */

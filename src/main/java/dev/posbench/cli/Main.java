@@ -2,6 +2,7 @@ package dev.posbench.cli;
 
 import dev.posbench.BadInputException;
 import dev.posbench.TerminalProgramException;
+import dev.posbench.bank.BankSpec;
 import dev.posbench.config.BenchConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -97,6 +98,13 @@ public final class Main implements Callable<Integer> {
             spec.commandLine().getOut().println("posbench: " + config + " is valid: " + loaded.rig().kind().name().toLowerCase()
                     + " rig, terminal \"" + loaded.profile().name() + "\", " + loaded.deck().cards().size()
                     + " cards, bank answers in " + loaded.bank().answersDir());
+            BankSpec bank = loaded.bank();
+            spec.commandLine().getOut().println("posbench: the bank speaks " + loaded.hostDialect().name() + " on " + bank.listenHost() + ":"
+                    + (bank.port() == 0 ? "(any free port)" : bank.port()));
+            if (!bank.loopbackOnly()) {
+                spec.commandLine().getOut().println("posbench: NOTE the bank listens on " + bank.listenHost()
+                        + ", not loopback only: other machines on that network can reach it (bank.yaml listen)");
+            }
             return ExitCode.PASSED;
         }
     }

@@ -2,6 +2,8 @@ package dev.posbench.config;
 
 import dev.posbench.BadInputException;
 import dev.posbench.bank.BankSpec;
+import dev.posbench.channel.HostDialect;
+import dev.posbench.channel.IsoFrames;
 import dev.posbench.cards.CardDeck;
 import dev.posbench.cards.TestCard;
 import dev.posbench.cards.TestCard.ChipBehaviour;
@@ -37,7 +39,7 @@ import java.util.regex.PatternSyntaxException;
  * switched on: a run with a bad field ends before the first pin moves.
  */
 public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDeck deck, BankSpec bank,
-        Optional<TerminalCommand> program) {
+        Optional<TerminalCommand> program, HostDialect hostDialect) {
 
     public static BenchConfig load(Path dir) {
         return load(dir, Optional.empty());
@@ -57,13 +59,33 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
         if (profileOverride.isPresent() && !Files.isRegularFile(profilePath)) {
             throw new BadInputException(profilePath + " (--profile)", "no such terminal profile");
         }
-        TerminalProfile profile = profile(YamlFile.read(profilePath));
+        YamlFile profileFile = YamlFile.read(profilePath);
+        TerminalProfile profile = profile(profileFile);
+        HostDialect hostDialect = hostDialect(profileFile);
         CardDeck deck = deck(YamlFile.read(dir.resolve("cards.yaml")), rig);
         BankSpec bank = bank(YamlFile.read(dir.resolve("bank.yaml")), dir);
         Optional<TerminalCommand> program = rig.kind() == RigSpec.Kind.SIM
                 ? Optional.of(program(rigFile.child("terminal"), dir))
                 : Optional.empty();
-        return new BenchConfig(dir, rig, profile, deck, bank, program);
+        return new BenchConfig(dir, rig, profile, deck, bank, program, hostDialect);
+    }
+
+    /** The profile's {@code host} section: how the terminal talks to its bank (json-http when it has none). */
+    static HostDialect hostDialect(YamlFile profile) {
+        HostDialect dialect;
+        try {
+            dialect = HostDialect.parse(profile.raw("host"), profile.file());
+        } catch (HostDialect.Invalid e) {
+            throw new BadInputException(profile.file() + ": " + e.field(), e.getMessage());
+        }
+        if (dialect instanceof HostDialect.Iso8583Tcp(IsoFrames.Layout layout)) {
+            try {
+                IsoFrames.load(layout); // a broken field table ends the run here, before anything is switched on
+            } catch (IsoFrames.BadDefinition e) {
+                throw new BadInputException(profile.file() + ": host.fields", e.getMessage());
+            }
+        }
+        return dialect;
     }
 
     /** Where messages about the terminal program point: the field that names it. */
@@ -545,10 +567,25 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
             throw mappings.error("answers", answers + " is not a folder");
         }
         String path = f.text("path", "/[A-Za-z0-9/_-]*", "a URL path starting with /");
-        return new BankSpec(f.integer("port", 0, 65535), path,
+        String listenHost = BankSpec.LOOPBACK;
+        int port;
+        if (f.has("listen")) {
+            String listen = f.text("listen", "[^\\s:]+:\\d{1,5}", "host:port, e.g. 127.0.0.1:0 (loopback, any free port) or 0.0.0.0:5000");
+            listenHost = listen.substring(0, listen.lastIndexOf(':'));
+            port = Integer.parseInt(listen.substring(listen.lastIndexOf(':') + 1));
+            if (port > 65535) {
+                throw f.error("listen", "a port is 1 to 65535, or 0 to take a free one; not " + port);
+            }
+        } else {
+            port = f.integer("port", 0, 65535);
+        }
+        return new BankSpec(port, path,
                 keys.text("pin", "[0-9A-Fa-f]{32}", "a double-length key: 32 hex digits"),
                 keys.text("mac", "[0-9A-Fa-f]{32,128}", "a key in hex"),
-                base, answers);
+                base, answers, listenHost,
+                keys.has("retailMac")
+                        ? keys.text("retailMac", "[0-9A-Fa-f]{32}", "a double-length DES key: 32 hex digits")
+                        : BankSpec.TEST_RETAIL_MAC_KEY);
     }
 
     /** The deck's PANs, for the checks that none of them leaks. */

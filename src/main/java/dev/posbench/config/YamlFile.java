@@ -67,6 +67,11 @@ final class YamlFile {
         return path.isEmpty() ? field : path + "." + field;
     }
 
+    /** A field as it is, for a reader of its own (null when missing). */
+    JsonNode raw(String field) {
+        return node.get(field);
+    }
+
     boolean has(String field) {
         JsonNode n = node.get(field);
         return n != null && !n.isNull();

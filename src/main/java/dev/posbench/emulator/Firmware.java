@@ -5,7 +5,6 @@ import dev.posbench.channel.PhysicalEvent;
 import dev.posbench.channel.WorldMessage;
 import java.io.IOException;
 import java.io.Serial;
-import java.net.URI;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -13,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The terminal's firmware: one event loop that owns every bit of the terminal's state. Inputs come
- * from a queue (physical events, console lines, HTTP completions); timers are deadlines the loop
+ * from a queue (physical events, console lines, the bank's answers); timers are deadlines the loop
  * waits until, so a key, a pulled card or a power cut is seen whatever the terminal is doing.
  *
  * <p>The flow code (boot, idle, a purchase) is written as straight-line code that asks the loop
@@ -60,7 +59,7 @@ final class Firmware {
     private boolean cardInReader;
     private boolean serialBroken;
 
-    Firmware(Settings settings, BlockingQueue<Input> inputs, ConsoleLink serial, Console console, URI bankUrl,
+    Firmware(Settings settings, BlockingQueue<Input> inputs, ConsoleLink serial, Console console, Wire wire,
             ChipReader chips, Flash flash) {
         this.settings = settings;
         this.flash = flash;
@@ -68,7 +67,7 @@ final class Firmware {
         this.inputs = inputs;
         this.serial = serial;
         this.console = console;
-        this.host = new Host(this, settings, bankUrl, flash);
+        this.host = new Host(this, settings, wire, flash);
     }
 
     /** The loop thread's body; returns when the terminal is closed. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.posbench.channel.Durations;
+import dev.posbench.channel.HostDialect;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,6 +95,21 @@ final class FirmwareFiles {
             }
         }
         return new Console(frames, silent, separator);
+    }
+
+    /** The profile's host dialect, read by the rules the bench reads it by. */
+    static HostDialect hostDialect(Path profile) {
+        FirmwareFiles p = load(profile);
+        try {
+            return HostDialect.parse(p.root.get("host"), profile);
+        } catch (HostDialect.Invalid e) {
+            throw new Invalid(profile + ": " + e.field() + ": " + e.getMessage());
+        }
+    }
+
+    /** The retail MAC key of the iso8583-tcp dialect, {@code keys.retailMac}. */
+    static String retailMacKey(Path bankConfig) {
+        return load(bankConfig).text("keys.retailMac");
     }
 
     private static FirmwareFiles load(Path file) {

@@ -1,18 +1,13 @@
 package dev.posbench.emulator;
 
 import dev.posbench.channel.IsoMessage;
-import dev.posbench.channel.MessageMac;
 import java.net.ConnectException;
 import java.net.ProtocolException;
-import java.net.URI;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -56,41 +51,28 @@ final class Host {
 
     private final Firmware firmware;
     private final Settings settings;
-    private final URI bank;
+    private final Wire wire;
     private final Flash flash;
     private long exchanges;
-    private HttpClient inFlight;
 
-    Host(Firmware firmware, Settings settings, URI bank, Flash flash) {
+    Host(Firmware firmware, Settings settings, Wire wire, Flash flash) {
         this.firmware = firmware;
         this.settings = settings;
-        this.bank = bank;
+        this.wire = wire;
         this.flash = flash;
     }
 
-    /**
-     * Signs and sends one request and waits for its answer, at most the host timeout. Each exchange
-     * has a connection of its own, as a terminal dialling its acquirer per message does: no pooled
-     * connection that the bank may have closed in between turns into a false communication error.
-     */
-    Reply exchange(IsoMessage unsigned) {
-        IsoMessage request = MessageMac.sign(unsigned, settings.macKeyHex());
+    /** Signs and sends one request (as the dialect's {@link Wire} does) and waits for its answer, at most the host timeout. */
+    Reply exchange(IsoMessage request) {
         Duration timeout = settings.has(Defect.GIVE_UP_EARLY) ? settings.host().dividedBy(2) : settings.host();
         long id = ++exchanges;
-        inFlight = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout)
-                .build();
-        HttpRequest http = HttpRequest.newBuilder(bank)
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(request.toJson(), StandardCharsets.UTF_8))
-                .build();
         firmware.log("SEND " + request.mti() + " STAN " + request.field(11).orElse("-"));
-        inFlight.sendAsync(http, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8))
-                .whenComplete((response, failure) -> firmware.post(failure == null
-                        ? new Input.HostAnswered(id, response.statusCode(), response.body())
-                        : new Input.HostFailed(id, failure)));
+        try {
+            wire.send(id, request, timeout, firmware::post);
+        } catch (IllegalArgumentException e) {
+            // the message does not fit the dialect's field table: nothing left the terminal
+            return failed(Failure.UNREACHABLE, "cannot pack the request: " + e.getMessage());
+        }
         if (settings.has(Defect.EARLY_APPROVAL) && request.mti().equals(IsoMessage.AUTHORIZATION)) {
             firmware.show(Screen.APPROVED);
         }
@@ -156,23 +138,22 @@ final class Host {
 
     /** Drops the exchange in flight (power lost, terminal closed, or given up on). */
     void abort() {
-        if (inFlight != null) {
-            inFlight.shutdownNow();
-            inFlight = null;
-        }
+        wire.abort();
     }
 
-    private Reply validate(IsoMessage request, Input.HostAnswered http) {
-        if (http.status() != 200) {
-            return failed(Failure.UNREADABLE, "HTTP status " + http.status());
-        }
+    private Reply validate(IsoMessage request, Input.HostAnswered answered) {
         IsoMessage answer;
-        try {
-            answer = IsoMessage.parse(http.body());
-        } catch (IsoMessage.MalformedMessageException e) {
-            return failed(Failure.UNREADABLE, e.getMessage());
+        boolean macValid;
+        switch (answered.answer()) {
+            case Wire.Answer.Unreadable(String why) -> {
+                return failed(Failure.UNREADABLE, why);
+            }
+            case Wire.Answer.Message(IsoMessage message, boolean valid) -> {
+                answer = message;
+                macValid = valid;
+            }
         }
-        if (!settings.has(Defect.IGNORE_MAC) && !MessageMac.verify(answer, settings.macKeyHex())) {
+        if (!settings.has(Defect.IGNORE_MAC) && !macValid) {
             return failed(Failure.BAD_MAC, "the answer's MAC is missing or wrong");
         }
         if (!settings.has(Defect.IGNORE_ECHO) && !echoes(request, answer)) {
@@ -200,7 +181,7 @@ final class Host {
 
     static Failure classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException
+            if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException || t instanceof SocketTimeoutException
                     || t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
                 return Failure.UNREACHABLE;
             }

@@ -14,10 +14,10 @@ sealed interface Input {
     /** A line arrived on the serial console. */
     record Console(ConsoleCommand command) implements Input {}
 
-    /** The bank answered exchange number {@code exchange} over HTTP. */
-    record HostAnswered(long exchange, int status, String body) implements Input {}
+    /** The bank answered exchange number {@code exchange}. */
+    record HostAnswered(long exchange, Wire.Answer answer) implements Input {}
 
-    /** Exchange number {@code exchange} failed at the HTTP level (refused, reset, timed out). */
+    /** Exchange number {@code exchange} failed at the connection level (refused, reset, timed out). */
     record HostFailed(long exchange, Throwable cause) implements Input {}
 
     /** The deadline the loop was waiting for passed first; returned by the loop, never queued. */

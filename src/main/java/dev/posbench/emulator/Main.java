@@ -1,5 +1,7 @@
 package dev.posbench.emulator;
 
+import dev.posbench.channel.HostDialect;
+import dev.posbench.channel.IsoFrames;
 import dev.posbench.channel.WorldMessage;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -60,12 +62,25 @@ public final class Main {
             throw new IllegalArgumentException("POSBENCH_CONTRACT is \"" + System.getenv("POSBENCH_CONTRACT")
                     + "\"; this terminal speaks contract version " + WorldMessage.VERSION);
         }
-        String dialect = env("POSBENCH_BANK_DIALECT");
-        if (!dialect.equals("json-http")) {
-            throw new IllegalArgumentException("POSBENCH_BANK_DIALECT " + dialect + ": this terminal speaks json-http");
+        // the profile says which dialect this terminal speaks; the bench must have faked that very bank
+        HostDialect dialect = FirmwareFiles.hostDialect(profile);
+        String benchDialect = env("POSBENCH_BANK_DIALECT");
+        if (!benchDialect.equals(dialect.name())) {
+            throw new IllegalArgumentException("POSBENCH_BANK_DIALECT " + benchDialect + ": this terminal's profile speaks "
+                    + dialect.name());
         }
         Settings settings = FirmwareFiles.read(profile, bankConfig, defects(System.getenv("POSBENCH_SEEDED_DEFECTS")));
-        URI bank = URI.create(env("POSBENCH_BANK"));
+        URI bankAddress = URI.create(env("POSBENCH_BANK"));
+        Wire bank = switch (dialect) {
+            case HostDialect.JsonHttp j -> new HttpWire(bankAddress, settings.macKeyHex());
+            case HostDialect.Iso8583Tcp(IsoFrames.Layout layout) -> {
+                try {
+                    yield new IsoTcpWire(bankAddress, IsoFrames.load(layout), FirmwareFiles.retailMacKey(bankConfig));
+                } catch (IsoFrames.BadDefinition e) {
+                    throw new IllegalArgumentException(e.getMessage());
+                }
+            }
+        };
         Path flashDir = Path.of(env("POSBENCH_FLASH"));
         if (!Files.isDirectory(flashDir)) {
             throw new IllegalArgumentException("POSBENCH_FLASH " + flashDir + " is not a folder");

@@ -60,15 +60,28 @@ final class ReferenceTerminal implements Consumer<PhysicalEvent>, AutoCloseable 
     /** @param console how the serial port cuts messages, and which prompts it keeps to the display */
     ReferenceTerminal(Settings settings, Console console, InputStream serialIn, OutputStream serialOut, URI bankUrl,
             ChipReader chips, Flash flash) {
+        this(settings, console, serialIn, serialOut,
+                new HttpWire(requireNonNull(bankUrl, "bankUrl"), settings.macKeyHex()), chips, flash);
+    }
+
+    /** @param wire how the terminal reaches its bank, in its host dialect */
+    ReferenceTerminal(Settings settings, InputStream serialIn, OutputStream serialOut, Wire wire, ChipReader chips,
+            Flash flash) {
+        this(settings, Console.PLAIN, serialIn, serialOut, wire, chips, flash);
+    }
+
+    /**
+     * @param console how the serial port cuts messages, and which prompts it keeps to the display
+     * @param wire    how the terminal reaches its bank, in its host dialect
+     */
+    ReferenceTerminal(Settings settings, Console console, InputStream serialIn, OutputStream serialOut, Wire wire,
+            ChipReader chips, Flash flash) {
         requireNonNull(settings, "settings");
         this.serialIn = requireNonNull(serialIn, "serialIn");
         this.serialOut = requireNonNull(serialOut, "serialOut");
-        requireNonNull(bankUrl, "bankUrl");
-        if (bankUrl.getScheme() == null || !bankUrl.getScheme().matches("https?") || bankUrl.getHost() == null) {
-            throw new IllegalArgumentException("the bank URL must be an absolute http(s) URL, not " + bankUrl);
-        }
         this.link = console.link(serialOut);
-        Firmware firmware = new Firmware(settings, inputs, link, console, bankUrl, requireNonNull(chips, "chips"),
+        Firmware firmware = new Firmware(settings, inputs, link, console, requireNonNull(wire, "wire"),
+                requireNonNull(chips, "chips"),
                 requireNonNull(flash, "flash"));
         this.loop = Thread.ofPlatform().name("terminal-" + settings.terminalId()).daemon().unstarted(firmware::run);
         this.reader = Thread.ofPlatform().name("terminal-" + settings.terminalId() + "-serial").daemon()

@@ -116,6 +116,12 @@ public final class BankSteps {
     }
 
     /** Waits until that many reversals arrived, then checks no more came while the terminal finished. */
+    /** As many reversals as the terminal attempts: the first and the profile's {@code timeouts.reversalRetries}. */
+    @Then("the bank received every reversal attempt of the unanswered authorization")
+    public void everyReversalAttempt() {
+        reversals(1 + scenario.profile().timeouts().reversalRetries());
+    }
+
     @Then("the bank received {int} reversal(s) of the unanswered authorization")
     public void reversals(int expected) {
         String stan = lastAuthorizationStan();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.posbench.BadInputException;
+import dev.posbench.channel.HostDialect;
 import dev.posbench.channel.IsoMessage;
 import dev.posbench.channel.MessageMac;
 import dev.posbench.channel.PinBlock;
@@ -88,6 +89,11 @@ class FakeBankTest {
             f.put(52, PinBlock.encrypt(pin, pan, PIN_KEY));
         }
         return MessageMac.sign(new IsoMessage("0100", f), MAC_KEY);
+    }
+
+    /** A request changed after signing carries a wrong MAC (answered A0): signed again, as a terminal does. */
+    static IsoMessage resigned(IsoMessage changed) {
+        return MessageMac.sign(changed.without(64), MAC_KEY);
     }
 
     IsoMessage authorization(String pin) {
@@ -225,14 +231,24 @@ class FakeBankTest {
                         .POST(HttpRequest.BodyPublishers.ofString(authorization(PIN).toJson())).build(),
                 HttpResponse.BodyHandlers.ofString());
 
-        // recorded before the 4000 ms the answer is held back: a 3 s wait would fail otherwise
-        FakeBank.Exchange exchange = bank.awaitRequest(m -> m.mti().equals("0100"), Duration.ofSeconds(3), "the authorization");
-        assertEquals(Duration.ofMillis(4000), exchange.delay());
+        // held past the 1500 ms host timeout by a second; recorded before that: a 2 s wait would fail otherwise
+        FakeBank.Exchange exchange = bank.awaitRequest(m -> m.mti().equals("0100"), Duration.ofSeconds(2), "the authorization");
+        assertEquals(Duration.ofMillis(2500), exchange.delay());
         assertEquals("00", exchange.response().flatMap(r -> r.field(39)).orElseThrow(), "the late answer is an approval");
 
         ExecutionException timeout = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
         assertInstanceOf(HttpTimeoutException.class, timeout.getCause());
-        assertTrue(bank.renderJournal().contains("held back 4000 ms"), bank.renderJournal());
+        assertTrue(bank.renderJournal().contains("held back 2500 ms"), bank.renderJournal());
+    }
+
+    @Test
+    void aRequestWithAWrongMacIsAnsweredA0WhateverTheMapping() throws Exception {
+        IsoMessage signed = authorization(PIN);
+        IsoMessage tampered = signed.with(4, "000000099999");
+        IsoMessage answer = post(tampered);
+        assertEquals("A0", code(answer));
+        assertTrue(MessageMac.verify(answer, MAC_KEY), "the A0 is signed");
+        assertEquals("00", code(post(signed.with(11, "000999").without(64))), "no MAC, nothing to check");
     }
 
     @Test
@@ -242,7 +258,7 @@ class FakeBankTest {
         IsoMessage answer = post(authorization(PIN));
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals("00", code(answer));
-        assertTrue(millis >= 1000 && millis < 1500, "answered after " + millis + " ms");
+        assertTrue(millis >= 1000 && millis < 1500, "answered after " + millis + " ms: half a second before the 1500 ms host timeout");
     }
 
     @Test
@@ -305,10 +321,10 @@ class FakeBankTest {
         IsoMessage first = post(authorization(PIN));
         assertEquals("1A", code(first));
         assertEquals("SMS", first.field(48).orElseThrow());
-        assertEquals("00", code(post(authorization(PIN).with(48, "246810"))));
+        assertEquals("00", code(post(resigned(authorization(PIN).with(48, "246810")))));
 
         assertEquals("1A", code(post(authorization(PIN))), "the next purchase steps up again");
-        assertEquals("63", code(post(authorization(PIN).with(48, "111111"))), "wrong verification code");
+        assertEquals("63", code(post(resigned(authorization(PIN).with(48, "111111")))), "wrong verification code");
     }
 
     @Test
@@ -336,8 +352,39 @@ class FakeBankTest {
                 .POST(HttpRequest.BodyPublishers.ofString(MessageMac.sign(reversal, MAC_KEY).toJson())).build(),
                 HttpResponse.BodyHandlers.discarding());
 
-        assertEquals(Duration.ofMillis(4000), bank.awaitRequest(m -> m.mti().equals("0100"), Duration.ofSeconds(3), "the authorization").delay());
-        assertEquals(Duration.ofMillis(4000), bank.awaitRequest(m -> m.mti().equals("0400"), Duration.ofSeconds(3), "the reversal").delay());
+        assertEquals(Duration.ofMillis(2500), bank.awaitRequest(m -> m.mti().equals("0100"), Duration.ofSeconds(2), "the authorization").delay());
+        assertEquals(Duration.ofMillis(2500), bank.awaitRequest(m -> m.mti().equals("0400"), Duration.ofSeconds(2), "the reversal").delay());
+    }
+
+    /**
+     * The same mappings for a terminal that waits 30 s: the holds follow its timeout. The journal
+     * records a request before its hold, so this needs no 30 s wait.
+     */
+    @Test
+    void holdsFollowTheTerminalsHostTimeout() {
+        try (FakeBank slow = FakeBank.start(spec(0, BASE, ANSWERS), new HostDialect.JsonHttp(), Duration.ofSeconds(30),
+                Map.of(PAN, PIN))) {
+            for (String answer : List.of("no-answer", "slow-but-in-time", "reversal-no-answer")) {
+                slow.reset();
+                slow.answer(answer);
+                http.sendAsync(HttpRequest.newBuilder(slow.url()).timeout(Duration.ofMillis(200))
+                        .POST(HttpRequest.BodyPublishers.ofString(authorization(PIN).toJson())).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                Duration held = slow.awaitRequest(m -> m.mti().equals("0100"), Duration.ofSeconds(2), "the authorization").delay();
+                assertEquals(answer.equals("slow-but-in-time") ? Duration.ofSeconds(27) : Duration.ofSeconds(36), held, answer);
+            }
+        }
+    }
+
+    @Test
+    void aSlowButInTimeHoldIsNinetyPercentButLeavesShortTimeoutsHalfASecond() {
+        assertEquals(Duration.ofSeconds(54), IsoAnswer.hold("near-host-timeout", Duration.ofSeconds(60)));
+        assertEquals(Duration.ofMillis(4500), IsoAnswer.hold("near-host-timeout", Duration.ofSeconds(5)));
+        assertEquals(Duration.ofMillis(1000), IsoAnswer.hold("near-host-timeout", Duration.ofMillis(1500)));
+        assertEquals(Duration.ofMillis(600), IsoAnswer.hold("near-host-timeout", Duration.ofMillis(900)),
+                "never below two thirds: a terminal that gives up at half its timeout still fails");
+        assertEquals(Duration.ofMillis(2500), IsoAnswer.hold("past-host-timeout", Duration.ofMillis(1500)));
+        assertEquals(Duration.ofSeconds(72), IsoAnswer.hold("past-host-timeout", Duration.ofSeconds(60)));
     }
 
     @Test
@@ -426,7 +473,7 @@ class FakeBankTest {
             long jettyThreadsBefore = jettyThreads();
             BadInputException e = assertThrows(BadInputException.class,
                     () -> FakeBank.start(spec(taken.getLocalPort(), BASE, ANSWERS), Map.of()));
-            assertEquals("bench-config/bank.yaml port", e.where());
+            assertEquals("bench-config/bank.yaml listen", e.where());
             assertTrue(e.getMessage().contains(String.valueOf(taken.getLocalPort())), e.getMessage());
             assertEquals(jettyThreadsBefore, jettyThreads(), "the failed start left no Jetty threads behind");
         }
