@@ -28,7 +28,9 @@ class DoctorTest {
         try (ServerSocket holder = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Path config = BadInputTest.copyOfBenchConfig();
             Path bank = config.resolve("bank.yaml");
-            Files.writeString(bank, Files.readString(bank).replaceFirst("port: 0 ", "port: " + holder.getLocalPort() + " "));
+            String yaml = Files.readString(bank);
+            assertTrue(yaml.contains("listen: 127.0.0.1:0"), "the sample bank listens on a free loopback port");
+            Files.writeString(bank, yaml.replace("listen: 127.0.0.1:0", "listen: 127.0.0.1:" + holder.getLocalPort()));
             PosbenchRun doctor = PosbenchRun.execute("doctor", "--config", config.toString());
             assertEquals(ExitCode.BAD_INPUT, doctor.exitCode(), doctor.out() + doctor.err());
             assertTrue(doctor.out().contains("FAIL  bank " + bank + ": ") && doctor.out().contains("port "
