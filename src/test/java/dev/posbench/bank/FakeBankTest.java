@@ -468,22 +468,6 @@ class FakeBankTest {
     }
 
     @Test
-    void portInUseIsBadInput() throws Exception {
-        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            long jettyThreadsBefore = jettyThreads();
-            BadInputException e = assertThrows(BadInputException.class,
-                    () -> FakeBank.start(spec(taken.getLocalPort(), BASE, ANSWERS), Map.of()));
-            assertEquals("bench-config/bank.yaml listen", e.where());
-            assertTrue(e.getMessage().contains(String.valueOf(taken.getLocalPort())), e.getMessage());
-            assertEquals(jettyThreadsBefore, jettyThreads(), "the failed start left no Jetty threads behind");
-        }
-    }
-
-    static long jettyThreads() {
-        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("qtp")).count();
-    }
-
-    @Test
     void faultyMappingFilesAreBadInputNamingTheFile(@TempDir Path dir) throws Exception {
         Path base = Files.createDirectories(dir.resolve("base"));
         Path answers = Files.createDirectories(dir.resolve("answers"));
