@@ -174,7 +174,9 @@ public final class FakeBank implements AutoCloseable {
                 front = new HttpFront(server, wiremockHost, port, path);
             } else {
                 try {
-                    front = IsoTcpFront.start(codec, spec.listenHost(), spec.port(), wiremock, journal,
+                    // a port of its own, picked here for the same reason as WireMock's (see freePort)
+                    int tcpPort = spec.port() == 0 ? freePort(spec.listenHost()) : spec.port();
+                    front = IsoTcpFront.start(codec, spec.listenHost(), tcpPort, wiremock, journal,
                             spec.retailMacKeyHex(), spec.macKeyHex());
                 } catch (RuntimeException e) {
                     stopQuietly(server);
@@ -355,11 +357,39 @@ public final class FakeBank implements AutoCloseable {
         }
     }
 
-    private static int freePort(String host) {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new BadInputException(LISTEN_SETTING, "no free port on " + host + ": " + e.getMessage(), e);
+    /**
+     * A free port for a bank that may have to listen on it again after refusing connections
+     * (HC-02). Taken below the kernel's ephemeral range on purpose: a port from that range, once
+     * let go, is soon handed to someone else's port-0 socket or outgoing connection (another bench's
+     * bank or world socket), and the bank could not listen on it again.
+     */
+    static int freePort(String host) {
+        int below = ephemeralLow();
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        IOException last = null;
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = random.nextInt(Math.min(10_000, below - 1025), below);
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(host), port), 1);
+                return port;
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw new BadInputException(LISTEN_SETTING, "no free port on " + host + " below " + below + ": "
+                + (last == null ? "" : last.getMessage()), last);
+    }
+
+    /** The first port of the kernel's ephemeral range (Linux: /proc/sys/net/ipv4/ip_local_port_range). */
+    private static int ephemeralLow() {
+        try {
+            String[] range = java.nio.file.Files.readString(
+                    java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).strip().split("\\s+");
+            int low = Integer.parseInt(range[0]);
+            return low > 11_000 ? low : 32_768;
+        } catch (IOException | RuntimeException e) {
+            return 32_768; // Linux's default
         }
     }
 

@@ -110,7 +110,12 @@ public record BenchConfig(Path dir, RigSpec rig, TerminalProfile profile, CardDe
         if (!Files.isDirectory(workdir)) {
             throw t.error("workdir", workdir + " is not a folder");
         }
-        TerminalCommand command = new TerminalCommand(argv, workdir);
+        java.time.Duration startTimeout = t.has("startTimeout") ? t.duration("startTimeout")
+                : TerminalCommand.DEFAULT_START_TIMEOUT;
+        if (startTimeout.isZero() || startTimeout.isNegative()) {
+            throw t.error("startTimeout", "must be more than 0, e.g. 30s");
+        }
+        TerminalCommand command = new TerminalCommand(argv, workdir, startTimeout);
         List<String> unknown = command.unknownPlaceholders();
         if (!unknown.isEmpty()) {
             throw t.error("command", "unknown placeholder " + String.join(", ", unknown) + "; the contract defines "

@@ -13,10 +13,23 @@ import java.util.regex.Pattern;
  * {@code terminal.workdir}: the argument list as written, its {@code ${...}} placeholders filled in
  * at each power on (see {@code docs/terminal-contract.md}).
  *
- * @param argv    the program and its arguments, placeholders unexpanded
- * @param workdir the folder it runs in
+ * @param argv         the program and its arguments, placeholders unexpanded
+ * @param workdir      the folder it runs in
+ * @param startTimeout how long it may take, after power on, to say hello on the world socket
+ *                     ({@code terminal.startTimeout}): its start, before its boot timer counts
  */
-public record TerminalCommand(List<String> argv, Path workdir) {
+public record TerminalCommand(List<String> argv, Path workdir, java.time.Duration startTimeout) {
+
+    /**
+     * Generous: a PC build on a JVM, on a CI machine running several benches, can take seconds to
+     * start; a sound program ends the wait the moment it says hello, and one that exits at once.
+     */
+    public static final java.time.Duration DEFAULT_START_TIMEOUT = java.time.Duration.ofSeconds(30);
+
+    public TerminalCommand(List<String> argv, Path workdir) {
+        this(argv, workdir, DEFAULT_START_TIMEOUT);
+    }
+
 
     /** Every placeholder the contract defines. */
     public static final Set<String> PLACEHOLDERS =

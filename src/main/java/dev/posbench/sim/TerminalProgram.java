@@ -145,16 +145,9 @@ public final class TerminalProgram implements TerminalHardware, AutoCloseable {
         }
     }
 
-    /**
-     * How long a program just started may take to say hello. Generous: a PC build on a JVM, on a
-     * CI machine running several benches, can take seconds to start; a sound program ends the wait
-     * the moment it says hello, and one that exits ends it at once.
-     */
-    public static final Duration START_ALLOWANCE = Duration.ofSeconds(30);
-
     /** Waits until the program started by the last power on said hello, exited, or broke the contract. */
     public synchronized void awaitHello() {
-        long deadline = System.nanoTime() + START_ALLOWANCE.toNanos();
+        long deadline = System.nanoTime() + command.startTimeout().toNanos();
         while (powered && !helloThisPowerOn && violation == null && process != null && process.isAlive()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {

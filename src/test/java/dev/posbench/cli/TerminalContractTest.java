@@ -99,8 +99,10 @@ class TerminalContractTest {
         Path config = BadInputTest.copyOfBenchConfig();
         Path rig = config.resolve("rig.yaml");
         String text = Files.readString(rig);
-        String replaced = text.replaceFirst("(?s)  command: \\[.*?]\\n",
-                "  command: " + new ObjectMapper().writeValueAsString(command).replace("\\", "\\\\").replace("$", "\\$") + "\n");
+        String replaced = text.replaceFirst("(?s)  command: \\[.*?]\\n(  startTimeout: [^\\n]*\\n)?",
+                "  command: " + new ObjectMapper().writeValueAsString(command).replace("\\", "\\\\").replace("$", "\\$") + "\n"
+                        // these programs are scripts, up in milliseconds: one that never says hello is known soon
+                        + "  startTimeout: 3s\n");
         assertFalse(text.equals(replaced), "rig.yaml has a terminal.command to replace");
         Files.writeString(rig, replaced);
         return config;
