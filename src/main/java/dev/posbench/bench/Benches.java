@@ -45,11 +45,6 @@ public final class Benches implements AutoCloseable {
         return first;
     }
 
-    /** How many benches the run may use at most. */
-    public int max() {
-        return max;
-    }
-
     /**
      * A bench for a scenario thread that has none: the first one, then a newly started one.
      *

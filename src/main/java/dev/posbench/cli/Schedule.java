@@ -92,11 +92,6 @@ final class Schedule implements PickleOrder, ConcurrentEventListener {
         return last.getOrDefault(key, UNKNOWN);
     }
 
-    /** How long the scenarios of this run took last time, in all: for an estimate of what is left. */
-    Duration expected(List<String> keys) {
-        return keys.stream().map(this::expected).reduce(Duration.ZERO, Duration::plus);
-    }
-
     /** Tells {@code listener} the run's plan once Cucumber has asked for the order (the live console's estimate). */
     void onPlan(java.util.function.Consumer<List<Duration>> listener) {
         this.planListener = listener;
