@@ -28,6 +28,7 @@ public final class CardholderSteps {
     public void startPurchase(long amount) {
         // a sale starts from idle: after an earlier attempt the terminal may still be finishing
         scenario.bench.strategy().awaitIdle();
+        scenario.saleStarting();
         scenario.sales.add(new Scenario.Sale(Instant.now(), amount));
         String digits = Long.toString(amount);
         switch (scenario.profile().sale()) {

@@ -1,5 +1,6 @@
 package dev.posbench.cli;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,19 +23,21 @@ import org.junit.jupiter.params.provider.CsvSource;
  * path of the catalog is left without such a proof.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@Order(4)
 class SeededDefectsTest {
 
     /**
      * defect | the paths it breaks | which of their scenarios ("*" every one that applies to the
      * profile, or a fragment of the scenario's name) | the reason each of those scenarios must give,
-     * in the first line of its failure.
+     * in the first line of its failure (fragments joined by " ... " must all be there, in order: the
+     * outcome and how the wait for it ended).
      */
     static final String PROOFS = """
-            accept-damaged-stripe      | CR-01 | damaged stripe         | expected READ_ERROR
-            blank-stripe-as-invalid    | CR-01 | demagnetised stripe    | expected READ_ERROR
-            ignore-speed               | CR-02 | *                      | expected READ_ERROR
-            accept-swiped-chip         | CR-03 | *                      | expected INSERT_CHIP
-            ignore-service-code-6      | CR-03 | 6xx service code       | expected INSERT_CHIP
+            accept-damaged-stripe      | CR-01 | damaged stripe         | expected READ_ERROR ... finished the transaction without showing it
+            blank-stripe-as-invalid    | CR-01 | demagnetised stripe    | expected READ_ERROR ... finished the transaction without showing it
+            ignore-speed               | CR-02 | *                      | expected READ_ERROR ... finished the transaction without showing it
+            accept-swiped-chip         | CR-03 | *                      | expected INSERT_CHIP ... finished the transaction without showing it
+            ignore-service-code-6      | CR-03 | 6xx service code       | expected INSERT_CHIP ... finished the transaction without showing it
             fallback-always            | CR-04 | fallback closed        | expected FALLBACK_NOT_ALLOWED
             ignore-card-removal        | CR-05 | *                      | expected CARD_REMOVED
             skip-support-check         | CR-06 | *                      | expected CARD_NOT_SUPPORTED
@@ -57,7 +60,7 @@ class SeededDefectsTest {
             no-pin-timeout             | CV-05 | *                      | expected TIMEOUT
             ignore-cancel              | CV-06 | *                      | expected CANCELLED
             omit-otp-code              | CV-07 | the right code is approved | expected APPROVED
-            no-step-up                 | CV-08 | *                      | expected INSERT_AND_PIN
+            no-step-up                 | CV-08 | *                      | expected INSERT_AND_PIN ... finished the transaction without showing it
             ignore-cvm-limit           | CV-08 | over the contactless CVM limit | expected ENTER_PIN
             generic-decline            | ID-01 ID-02 ID-04 ID-10 ID-17 HC-07 HC-08 | * | but the terminal finished the transaction without showing it
             no-reversal                | HC-01 HC-03 HC-04 | *              | the bank did not receive a reversal (0400)
@@ -109,10 +112,22 @@ class SeededDefectsTest {
                 assertEquals("FAILED", r.outcome(), id + " \"" + r.name() + "\" did not fail:\n" + run.out());
                 assertFalse(r.failure().startsWith(RunSummary.BEFORE_THE_SCENARIO),
                         "a scenario that never began proves nothing: " + r);
-                assertTrue(r.failure().contains(reason), id + " \"" + r.name() + "\" failed, but not saying \""
-                        + reason + "\": " + r.failure());
+                assertTrue(saysInOrder(r.failure(), reason.split(" \\.\\.\\. ")), id + " \"" + r.name()
+                        + "\" failed, but not saying \"" + reason + "\": " + r.failure());
             }
         }
+    }
+
+    private static boolean saysInOrder(String failure, String... fragments) {
+        int from = 0;
+        for (String fragment : fragments) {
+            int at = failure.indexOf(fragment, from);
+            if (at < 0) {
+                return false;
+            }
+            from = at + fragment.length();
+        }
+        return true;
     }
 
     /**
