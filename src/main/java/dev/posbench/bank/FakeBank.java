@@ -96,8 +96,18 @@ public final class FakeBank implements AutoCloseable {
     private final Front front;
     /** WireMock's own address, behind the front. */
     private final URI wiremock;
+    /** The ports {@link #freePort} picked for this bank, kept from other banks until it closes. */
+    private final List<Integer> picked;
 
-    private FakeBank(BankSpec spec, String path, WireMockServer server, Journal journal, Front front, URI wiremock) {
+    /**
+     * Ports this process's banks picked and keep, listening or refusing connections for a
+     * scenario: another bench's bank must not take one while it is closed.
+     */
+    private static final java.util.Set<Integer> PICKED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    private FakeBank(BankSpec spec, String path, WireMockServer server, Journal journal, Front front, URI wiremock,
+                     List<Integer> picked) {
+        this.picked = picked;
         this.spec = spec;
         this.path = path;
         this.server = server;
@@ -152,6 +162,7 @@ public final class FakeBank implements AutoCloseable {
         boolean pickPort = !httpFront || spec.port() == 0;
         for (int attempt = 1; ; attempt++) {
             int port = pickPort ? freePort(wiremockHost) : spec.port();
+            List<Integer> picked = new ArrayList<>(pickPort ? List.of(port) : List.of());
             Journal journal = new Journal();
             WireMockServer server = new WireMockServer(configuration(spec, wiremockHost, port, base, issuerPinsByPan,
                     journal, hostTimeout));
@@ -159,6 +170,7 @@ public final class FakeBank implements AutoCloseable {
                 server.start();
             } catch (RuntimeException e) {
                 stopQuietly(server); // Jetty itself stops the parts of a failed start; this is for a start that failed later
+                PICKED.removeAll(picked);
                 BindException bind = bindFailure(e).orElseThrow(() -> e);
                 if (pickPort && attempt < FREE_PORT_ATTEMPTS) {
                     continue;
@@ -176,14 +188,18 @@ public final class FakeBank implements AutoCloseable {
                 try {
                     // a port of its own, picked here for the same reason as WireMock's (see freePort)
                     int tcpPort = spec.port() == 0 ? freePort(spec.listenHost()) : spec.port();
+                    if (spec.port() == 0) {
+                        picked.add(tcpPort);
+                    }
                     front = IsoTcpFront.start(codec, spec.listenHost(), tcpPort, wiremock, journal,
                             spec.retailMacKeyHex(), spec.macKeyHex());
                 } catch (RuntimeException e) {
                     stopQuietly(server);
+                    PICKED.removeAll(picked);
                     throw e;
                 }
             }
-            FakeBank bank = new FakeBank(spec, path, server, journal, front, wiremock);
+            FakeBank bank = new FakeBank(spec, path, server, journal, front, wiremock, picked);
             LOG.info("bank listening on {} ({}) with {} base mapping(s)", bank.url(), dialect.name(), base.size());
             bank.warmUp();
             return bank;
@@ -316,6 +332,7 @@ public final class FakeBank implements AutoCloseable {
     public synchronized void close() {
         front.close();
         stopQuietly(server);
+        PICKED.removeAll(picked);
     }
 
     private static WireMockConfiguration configuration(BankSpec spec, String host, int port, List<String> base,
@@ -361,7 +378,8 @@ public final class FakeBank implements AutoCloseable {
      * A free port for a bank that may have to listen on it again after refusing connections
      * (HC-02). Taken below the kernel's ephemeral range on purpose: a port from that range, once
      * let go, is soon handed to someone else's port-0 socket or outgoing connection (another bench's
-     * bank or world socket), and the bank could not listen on it again.
+     * bank or world socket), and the bank could not listen on it again. The port stays reserved in
+     * this process ({@link #PICKED}) until the bank that asked for it closes.
      */
     static int freePort(String host) {
         int below = ephemeralLow();
@@ -369,11 +387,15 @@ public final class FakeBank implements AutoCloseable {
         IOException last = null;
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = random.nextInt(Math.min(10_000, below - 1025), below);
+            if (!PICKED.add(port)) {
+                continue; // another bank of this process has it, perhaps refusing connections for a scenario
+            }
             try (ServerSocket socket = new ServerSocket()) {
                 socket.setReuseAddress(true);
                 socket.bind(new java.net.InetSocketAddress(InetAddress.getByName(host), port), 1);
                 return port;
             } catch (IOException e) {
+                PICKED.remove(port);
                 last = e;
             }
         }

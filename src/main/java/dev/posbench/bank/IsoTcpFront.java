@@ -140,7 +140,14 @@ final class IsoTcpFront implements Front {
             } catch (IOException e) {
                 return; // refused or closed
             }
-            connections.add(s);
+            synchronized (this) {
+                // refused between accept and here: the connection would keep the port from listening again
+                if (listener != socket) {
+                    closeQuietly(s);
+                    return;
+                }
+                connections.add(s);
+            }
             Thread.ofVirtual().name("bank-iso8583-" + s.getPort()).start(() -> serve(s));
         }
     }
