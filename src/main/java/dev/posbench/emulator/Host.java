@@ -5,8 +5,6 @@ import java.net.ConnectException;
 import java.net.ProtocolException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Optional;
@@ -181,15 +179,12 @@ final class Host {
 
     static Failure classify(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof HttpConnectTimeoutException || t instanceof ConnectException || t instanceof SocketTimeoutException
+            if (t instanceof ConnectException || t instanceof SocketTimeoutException
                     || t instanceof UnresolvedAddressException || t instanceof UnknownHostException) {
                 return Failure.UNREACHABLE;
             }
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof HttpTimeoutException) {
-                return Failure.TIMEOUT;
-            }
             if (t instanceof ProtocolException) {
                 return Failure.UNREADABLE; // bytes came back, but not HTTP
             }
