@@ -1,5 +1,8 @@
 package dev.posbench.cli;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +19,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Bad input ends with one clear message naming the file, field or device, exit code 2, and nothing left on. */
+@Execution(ExecutionMode.CONCURRENT)
 class BadInputTest {
 
     @Test

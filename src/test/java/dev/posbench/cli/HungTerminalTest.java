@@ -1,5 +1,6 @@
 package dev.posbench.cli;
 
+import org.junit.jupiter.api.Order;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.parallel.ExecutionMode;
  * it, and the run goes on.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@Order(5)
 class HungTerminalTest {
 
     @Test

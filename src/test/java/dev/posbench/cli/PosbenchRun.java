@@ -16,8 +16,13 @@ record PosbenchRun(int exitCode, String out, String err) {
     static PosbenchRun run(String... args) {
         // one bench a run: the tests run several runs at once, and a bench is a terminal process with real
         // timers; more at once on two cores starve them, and a starved terminal fails for the machine's sake
-        List<String> argv = new ArrayList<>(List.of("run", "--no-html", "--benches", "1", "--reports",
-                tempDir().toString()));
+        return runOn(1, args);
+    }
+
+    /** {@code posbench run --benches N ARGS}, for a run long enough to be worth sharing out. */
+    static PosbenchRun runOn(int benches, String... args) {
+        List<String> argv = new ArrayList<>(List.of("run", "--no-html", "--benches", String.valueOf(benches),
+                "--reports", tempDir().toString()));
         argv.addAll(List.of(args));
         return execute(argv.toArray(String[]::new));
     }

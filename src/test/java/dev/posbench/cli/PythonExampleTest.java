@@ -1,5 +1,6 @@
 package dev.posbench.cli;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * {@code .ci/run} runs the sound copy over the whole catalog.
  */
 @Execution(ExecutionMode.CONCURRENT)
+@Order(6)
 class PythonExampleTest {
 
     private static final Path EXAMPLE = Path.of("examples/python-terminal");
@@ -29,7 +31,8 @@ class PythonExampleTest {
     @Test
     void aTimeoutLeftUnreversedFailsExactlyTheScenariosAboutIt() throws IOException {
         Path config = copyWithMistake();
-        PosbenchRun run = PosbenchRun.run("--config", config.toString());
+        // the whole catalog: three benches share it out (a Python terminal costs the machine little)
+        PosbenchRun run = PosbenchRun.runOn(3, "--config", config.toString());
 
         assertEquals(ExitCode.FAILED, run.exitCode(), run.out() + run.err());
         List<String> failed = run.out().lines().filter(l -> l.matches("\\S+\\s+FAILED\\s.*"))

@@ -1,5 +1,9 @@
 package dev.posbench.cli;
 
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -28,6 +32,8 @@ import org.junit.jupiter.api.Test;
  * {@code reports/browser/}. Skipped, saying why, where no Chromium is installed (./.ci/run
  * installs Debian's package).
  */
+@Execution(ExecutionMode.CONCURRENT)
+@Order(2)
 class ReportInBrowserTest {
 
     /** Where the screenshots are kept for people to look at. */

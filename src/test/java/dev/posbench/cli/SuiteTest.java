@@ -1,5 +1,6 @@
 package dev.posbench.cli;
 
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** The suite {@code posbench run} runs, on the sound reference terminal: every scenario passes and leaves evidence. */
 @Execution(ExecutionMode.CONCURRENT)
+@Order(1)
 class SuiteTest {
 
     @Test

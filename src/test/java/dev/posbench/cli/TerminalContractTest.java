@@ -1,5 +1,9 @@
 package dev.posbench.cli;
 
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +22,8 @@ import org.junit.jupiter.api.Test;
  * know. Each ends the run with one message naming {@code rig.yaml terminal.command} and exit code
  * 2 (configuration) or 4 (the program broke the contract); the program's output is kept, masked.
  */
+@Execution(ExecutionMode.CONCURRENT)
+@Order(8)
 class TerminalContractTest {
 
     private static final String PROGRAMS = Path.of("src/test/resources/terminal-programs").toAbsolutePath().toString();

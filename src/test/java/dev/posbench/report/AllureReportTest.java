@@ -1,5 +1,10 @@
 package dev.posbench.report;
 
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,6 +28,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Execution(ExecutionMode.CONCURRENT)
+// Allure's own lifecycle is one per JVM: the classes that set it take turns
+@ResourceLock("allure-global-lifecycle")
+@Order(7)
 class AllureReportTest {
 
     static final Path ALLURE_HOME = Path.of("target/allure/allure-2.34.0");

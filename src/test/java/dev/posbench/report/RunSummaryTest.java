@@ -1,5 +1,9 @@
 package dev.posbench.report;
 
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -17,6 +21,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Execution(ExecutionMode.CONCURRENT)
+// Allure's own lifecycle is one per JVM: the classes that set it take turns
+@ResourceLock("allure-global-lifecycle")
 class RunSummaryTest {
 
     @TempDir
