@@ -70,14 +70,26 @@ public final class RunSummary implements ConcurrentEventListener {
     /** Told of each scenario as it finishes (the live console), on the thread that finished it. */
     private final java.util.function.Consumer<ScenarioResult> eachFinished;
 
+    /** Where this run's summary goes when it ends: the capture open when Cucumber made the plugin, if any. */
+    private final Capture deliverTo;
+
     /** Cucumber's way in: a plugin named by class with no argument is built with this constructor. */
     public RunSummary() {
-        this(s -> { });
+        this(s -> { }, OPEN.get());
     }
 
-    /** A summary that also hands each scenario's result to {@code eachFinished} the moment it is known. */
+    /**
+     * A summary that also hands each scenario's result to {@code eachFinished} the moment it is
+     * known; its caller reads it from {@link #result()}, and no capture sees it (runs side by side
+     * in one JVM each have their own).
+     */
     public RunSummary(java.util.function.Consumer<ScenarioResult> eachFinished) {
+        this(eachFinished, null);
+    }
+
+    private RunSummary(java.util.function.Consumer<ScenarioResult> eachFinished, Capture deliverTo) {
         this.eachFinished = eachFinished;
+        this.deliverTo = deliverTo;
     }
 
     /**
@@ -174,9 +186,8 @@ public final class RunSummary implements ConcurrentEventListener {
             summary = new Result(scenarios, wall, Optional.ofNullable(slowest), runFailure);
         }
         result = summary;
-        Capture capture = OPEN.get();
-        if (capture != null) {
-            capture.result = summary;
+        if (deliverTo != null && OPEN.get() == deliverTo) {
+            deliverTo.result = summary;
         }
     }
 
