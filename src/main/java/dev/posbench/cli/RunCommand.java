@@ -66,6 +66,10 @@ final class RunCommand implements Callable<Integer> {
             description = "Only scenarios matching this tag expression, e.g. \"@CV-01 or @HC-01\".")
     String tags;
 
+    @Option(names = "--name", paramLabel = "REGEX",
+            description = "Only scenarios whose name this regular expression finds, e.g. \"expired\" (with --tags: both).")
+    String name;
+
     @Option(names = "--glue", paramLabel = "PACKAGE", description = "A package of your own step definitions (repeatable).")
     List<String> glue = new ArrayList<>();
 
@@ -200,7 +204,7 @@ final class RunCommand implements Callable<Integer> {
         }
         if (result.scenarios().isEmpty()) {
             err().println("posbench: no scenario matched" + (tags == null ? "" : " --tags " + tags)
-                    + " in " + String.join(", ", features));
+                    + (name == null ? "" : " --name " + name) + " in " + String.join(", ", features));
             return ExitCode.BAD_INPUT;
         }
         boolean undefined = result.scenarios().stream().anyMatch(s -> s.status() == Status.UNDEFINED);
@@ -231,6 +235,15 @@ final class RunCommand implements Callable<Integer> {
         if (tags != null) {
             argv.add("--tags");
             argv.add(tags);
+        }
+        if (name != null) {
+            try {
+                java.util.regex.Pattern.compile(name);
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new BadInputException("--name " + name, "not a regular expression: " + e.getDescription());
+            }
+            argv.add("--name");
+            argv.add(name);
         }
         argv.addAll(features);
         ByteArrayOutputStream complaints = new ByteArrayOutputStream();

@@ -138,6 +138,12 @@ class BadInputTest {
         assertEquals(ExitCode.BAD_INPUT, noMatch.exitCode());
         assertTrue(noMatch.err().contains("no scenario matched --tags @XX-99"), noMatch.err());
         assertEquals(ExitCode.BAD_INPUT, PosbenchRun.run("--features", "features/nowhere").exitCode());
+        PosbenchRun badName = PosbenchRun.run("--name", "expired (");
+        assertEquals(ExitCode.BAD_INPUT, badName.exitCode());
+        assertTrue(badName.err().contains("--name expired (: not a regular expression"), badName.err());
+        PosbenchRun noName = PosbenchRun.run("--tags", "@CR-07", "--name", "nothing like this");
+        assertEquals(ExitCode.BAD_INPUT, noName.exitCode());
+        assertTrue(noName.err().contains("no scenario matched --tags @CR-07 --name nothing like this"), noName.err());
     }
 
     /** A step's bad input ends the scenario; closing the bench still brings every actuator low. */
