@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * exits with 128 + the signal's number.
  */
 @Execution(ExecutionMode.CONCURRENT)
-@Order(3)
+@Order(4)
 class InterruptTest {
 
     @ParameterizedTest(name = "SIG{0} ends the run cleanly with exit code {1} (HTML report: {2})")

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * installs Debian's package).
  */
 @Execution(ExecutionMode.CONCURRENT)
-@Order(2)
+@Order(3)
 class ReportInBrowserTest {
 
     /** Where the screenshots are kept for people to look at. */

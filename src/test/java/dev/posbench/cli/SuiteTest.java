@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** The suite {@code posbench run} runs, on the sound reference terminal: every scenario passes and leaves evidence. */
 @Execution(ExecutionMode.CONCURRENT)
-@Order(1)
+@Order(2)
 class SuiteTest {
 
     @Test

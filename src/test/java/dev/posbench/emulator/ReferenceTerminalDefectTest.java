@@ -1,8 +1,5 @@
 package dev.posbench.emulator;
 
-import org.junit.jupiter.api.parallel.Execution;
-import org.junit.jupiter.api.parallel.ExecutionMode;
-
 import static dev.posbench.emulator.TestCards.CHIP_APP;
 import static dev.posbench.emulator.TestCards.CHIP_TRACK;
 import static dev.posbench.emulator.TestCards.PIN;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.Test;
  * Seeded defects really change what the terminal does: each test runs a path whose correct
  * outcome the other test classes assert, on a terminal carrying one defect, and sees it go wrong.
  */
-@Execution(ExecutionMode.CONCURRENT)
 class ReferenceTerminalDefectTest {
 
     private final FakeBank bank = new FakeBank();
