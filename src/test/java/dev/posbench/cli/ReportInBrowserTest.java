@@ -50,6 +50,7 @@ class ReportInBrowserTest {
         PosbenchRun run = PosbenchRun.execute("run", "--tags", "@HC-01", "--reports", reports.toString());
         assertEquals(0, run.exitCode(), run.out() + run.err());
         Path index = reports.resolve("allure-report/index.html").toAbsolutePath();
+        assertTrue(run.out().contains(reports.resolve("allure-report/index.html").toString()), "the summary names the report");
 
         JsonNode hc01 = testCase(Files.readString(index), "the bank does not answer within the terminal's timeout");
         String page = "file://" + index + "#testresult/" + hc01.path("uid").asText() + "?attachment=";

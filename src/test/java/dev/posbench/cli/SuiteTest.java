@@ -21,7 +21,8 @@ class SuiteTest {
     @Test
     void theWholeSuitePassesAndWritesTheReport() throws IOException {
         Path reports = PosbenchRun.tempDir();
-        PosbenchRun run = PosbenchRun.execute("run", "--reports", reports.toString());
+        // the HTML report is ReportInBrowserTest's to check; this run is about verdicts and evidence
+        PosbenchRun run = PosbenchRun.execute("run", "--no-html", "--reports", reports.toString());
         assertEquals(ExitCode.PASSED, run.exitCode(), run.out() + run.err());
         // every path of the catalog has a scenario in the suite, and it passes on the sound terminal
         for (String family : new String[] {"CR-0%d:8", "CV-0%d:9", "ID-%02d:17", "HC-%02d:11"}) {
@@ -37,9 +38,6 @@ class SuiteTest {
         assertTrue(run.out().contains("0 failed"), run.out());
         assertTrue(run.out().contains("slowest step"), run.out());
 
-        Path index = reports.resolve("allure-report/index.html");
-        assertTrue(Files.size(index) > 10_000, "the single-file report is there");
-        assertTrue(run.out().contains(index.toString()), "the summary names the report");
         try (Stream<Path> files = Files.list(reports.resolve("allure-results"))) {
             String evidence = String.join("\n", files.filter(f -> f.toString().endsWith(".txt"))
                     .map(SuiteTest::read).toList());
