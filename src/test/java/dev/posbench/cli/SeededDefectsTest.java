@@ -77,7 +77,9 @@ class SeededDefectsTest {
             ignore-echo                | HC-06 | *                      | expected COMM_ERROR
             ignore-terminal-id-echo    | HC-06 | another terminal id    | expected COMM_ERROR
             ignore-mti-echo            | HC-06 | another message type   | expected COMM_ERROR
-            no-sign-on                 | HC-09 | *                      | the bank did not receive a sign-on (0800)
+            no-sign-on                 | HC-09 | MAC (A0)               | the bank did not receive a sign-on (0800)
+            no-sign-on                 | HC-09 | PIN format (99)        | the bank did not receive a sign-on (0800)
+            no-sign-on                 | HC-09 | the sign-on fails      | the bank did not receive a sign-on (0800)
             sign-on-only-on-a0         | HC-09 | PIN format (99)        | the bank did not receive a sign-on (0800)
             retry-after-failed-sign-on | HC-09 | the sign-on fails      | the bank received 2 authorization(s), expected 1
             give-up-early              | HC-10 | *                      | expected APPROVED
