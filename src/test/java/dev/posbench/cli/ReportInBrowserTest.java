@@ -58,7 +58,7 @@ class ReportInBrowserTest {
         String summaryUrl = page + attachmentUid(hc01, "certification summary");
 
         // the chart, as the browser embedded it, tells HC-01 in order
-        String timelineDom = browser(chromium.get(), "--dump-dom", timelineUrl);
+        String timelineDom = look(chromium.get(), timelineUrl, "hc-01-timeline.png");
         String svg = dataUrl(timelineDom, "<object class=\"attachment__embed\" type=\"image/svg\\+xml\" data=\"data:image/svg\\+xml;base64,");
         int from = -1;
         for (String part : List.of("swipe slot", "key * (secret entry) x", "key ENTER", "0100 authorization request",
@@ -69,22 +69,28 @@ class ReportInBrowserTest {
             from = at;
         }
 
-        String summaryDom = browser(chromium.get(), "--dump-dom", summaryUrl);
+        String summaryDom = look(chromium.get(), summaryUrl, "certification-summary.png");
         String summary = dataUrl(summaryDom, "<iframe class=\"attachment__iframe[^\"]*\" frameborder=\"0\" src=\"data:text/html;base64,");
         assertTrue(summary.contains("posbench certification summary"), summary);
         assertTrue(summary.contains("<td>HC-01</td><td>no answer in time, reversal 98</td><td class=\"passed\">passed</td>"),
                 "HC-01 passed in the summary the report shows:\n" + summary);
 
+    }
+
+    /**
+     * Opens the page in the browser once: the DOM as the browser built it, and a screenshot of it
+     * kept for people to look at.
+     */
+    private static String look(Path chromium, String url, String screenshot) throws IOException, InterruptedException {
         Files.createDirectories(SCREENSHOTS);
-        for (String[] shot : List.of(new String[] {"hc-01-timeline.png", timelineUrl},
-                new String[] {"certification-summary.png", summaryUrl})) {
-            Path png = SCREENSHOTS.resolve(shot[0]).toAbsolutePath();
-            Files.deleteIfExists(png);
-            browser(chromium.get(), "--screenshot=" + png, "--window-size=1400,1000", "--hide-scrollbars", shot[1]);
-            byte[] bytes = Files.readAllBytes(png);
-            assertTrue(bytes.length > 10_000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G',
-                    png + " is a picture of the page");
-        }
+        Path png = SCREENSHOTS.resolve(screenshot).toAbsolutePath();
+        Files.deleteIfExists(png);
+        String dom = browser(chromium, "--dump-dom", "--screenshot=" + png, "--window-size=1400,1000",
+                "--hide-scrollbars", url);
+        byte[] bytes = Files.readAllBytes(png);
+        assertTrue(bytes.length > 10_000 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G',
+                png + " is a picture of the page");
+        return dom;
     }
 
     private static Optional<Path> chromium() {
