@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +60,13 @@ final class IsoTcpFront implements Front {
     private final String retailMacKeyHex;
     private final String hmacKeyHex;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    /** Each connection the bank serves, and the thread serving it. */
+    private final Map<Socket, Thread> connections = new ConcurrentHashMap<>();
+    /**
+     * How long refusing connections waits for a connection's thread to end: a socket closed while
+     * its thread is parked reading keeps its port until that thread runs again (a loaded machine).
+     */
+    private static final Duration CONNECTION_END = Duration.ofSeconds(2);
     private ServerSocket listener;
 
     private IsoTcpFront(IsoFrames codec, String host, int port, URI wiremock, Journal journal, String retailMacKeyHex,
@@ -96,8 +101,15 @@ final class IsoTcpFront implements Front {
         }
         closeQuietly(listener);
         listener = null;
-        for (Socket s : connections) {
-            closeQuietly(s);
+        connections.keySet().forEach(IsoTcpFront::closeQuietly);
+        // closed for good only once their threads have left their reads: then the port is free to listen on again
+        for (Thread t : connections.values()) {
+            try {
+                t.join(CONNECTION_END);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
         LOG.debug("bank refuses connections on port {}", port);
     }
@@ -146,9 +158,10 @@ final class IsoTcpFront implements Front {
                     closeQuietly(s);
                     return;
                 }
-                connections.add(s);
+                Thread serving = Thread.ofVirtual().name("bank-iso8583-" + s.getPort()).unstarted(() -> serve(s));
+                connections.put(s, serving);
+                serving.start();
             }
-            Thread.ofVirtual().name("bank-iso8583-" + s.getPort()).start(() -> serve(s));
         }
     }
 
