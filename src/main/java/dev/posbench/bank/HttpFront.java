@@ -42,7 +42,10 @@ final class HttpFront implements Front {
             return;
         }
         try {
-            server.start();
+            FakeBank.listenAgain(() -> {
+                server.start();
+                return server;
+            });
         } catch (RuntimeException e) {
             if (FakeBank.bindFailure(e).isPresent()) {
                 throw new BadInputException(FakeBank.LISTEN_SETTING, "port " + port + " on " + host
