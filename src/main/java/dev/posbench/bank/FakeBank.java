@@ -415,34 +415,6 @@ public final class FakeBank implements AutoCloseable {
         }
     }
 
-    /** Tries at listening again on the bank's own port, {@link #REBIND_PAUSE} apart. */
-    private static final int REBIND_ATTEMPTS = 20;
-    private static final Duration REBIND_PAUSE = Duration.ofMillis(50);
-
-    /**
-     * Listens again on the bank's own port after refusing connections (HC-02). What let go of the
-     * port last may hold it a moment longer (a socket whose close waits for its thread to run,
-     * another program probing for a free port), and nothing signals when it is free: a few short
-     * tries, a second in all, before the failure is reported.
-     */
-    static <T> T listenAgain(java.util.function.Supplier<T> listen) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return listen.get();
-            } catch (RuntimeException e) {
-                if (bindFailure(e).isEmpty() || attempt == REBIND_ATTEMPTS) {
-                    throw e;
-                }
-            }
-            try {
-                Thread.sleep(REBIND_PAUSE); // polling: no event says that a port has become free
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while listening again on the bank's port", e);
-            }
-        }
-    }
-
     static Optional<BindException> bindFailure(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException bind) {

@@ -42,10 +42,7 @@ final class HttpFront implements Front {
             return;
         }
         try {
-            FakeBank.listenAgain(() -> {
-                server.start();
-                return server;
-            });
+            server.start();
         } catch (RuntimeException e) {
             if (FakeBank.bindFailure(e).isPresent()) {
                 throw new BadInputException(FakeBank.LISTEN_SETTING, "port " + port + " on " + host

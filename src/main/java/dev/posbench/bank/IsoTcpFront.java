@@ -117,7 +117,7 @@ final class IsoTcpFront implements Front {
     @Override
     public synchronized void acceptConnections() {
         if (listener == null) {
-            listen(FakeBank.listenAgain(() -> bind(host, port)));
+            listen(bind(host, port));
         }
     }
 
