@@ -63,11 +63,13 @@ final class IsoTcpFront implements Front {
     /** Each connection the bank serves, and the thread serving it. */
     private final Map<Socket, Thread> connections = new ConcurrentHashMap<>();
     /**
-     * How long refusing connections waits for a connection's thread to end: a socket closed while
-     * its thread is parked reading keeps its port until that thread runs again (a loaded machine).
+     * How long refusing connections waits for the accepting thread and each connection's thread to
+     * leave their sockets (on a loaded machine they may not run at once).
      */
     private static final Duration CONNECTION_END = Duration.ofSeconds(2);
     private ServerSocket listener;
+    /** The thread accepting on {@link #listener}. */
+    private Thread acceptor;
 
     private IsoTcpFront(IsoFrames codec, String host, int port, URI wiremock, Journal journal, String retailMacKeyHex,
                         String hmacKeyHex) {
@@ -95,23 +97,31 @@ final class IsoTcpFront implements Front {
     }
 
     @Override
-    public synchronized void refuseConnections() {
-        if (listener == null) {
-            return;
-        }
-        closeQuietly(listener);
-        listener = null;
-        connections.keySet().forEach(IsoTcpFront::closeQuietly);
-        // closed for good only once their threads have left their reads: then the port is free to listen on again
-        for (Thread t : connections.values()) {
-            try {
-                t.join(CONNECTION_END);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+    public void refuseConnections() {
+        Thread accepting;
+        synchronized (this) {
+            if (listener == null) {
+                return;
             }
+            closeQuietly(listener);
+            listener = null;
+            accepting = acceptor;
+            connections.keySet().forEach(IsoTcpFront::closeQuietly);
         }
+        // A socket closed while a thread is blocked in it is closed for good only once that thread
+        // has left: until then the listener still accepts and holds the port, and a connection
+        // keeps its descriptor. Outside the lock: an accepted connection is checked under it.
+        join(accepting);
+        connections.values().forEach(IsoTcpFront::join);
         LOG.debug("bank refuses connections on port {}", port);
+    }
+
+    private static void join(Thread t) {
+        try {
+            t.join(CONNECTION_END);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override
@@ -122,14 +132,14 @@ final class IsoTcpFront implements Front {
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
         refuseConnections();
         http.close();
     }
 
     private synchronized void listen(ServerSocket socket) {
         listener = socket;
-        Thread.ofPlatform().daemon().name("bank-iso8583-accept-" + port).start(() -> accept(socket));
+        acceptor = Thread.ofPlatform().daemon().name("bank-iso8583-accept-" + port).start(() -> accept(socket));
     }
 
     private static ServerSocket bind(String host, int port) {
